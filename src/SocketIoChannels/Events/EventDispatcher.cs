@@ -1,0 +1,85 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Newtonsoft.Json.Linq;
+
+namespace SocketIoChannels.Events;
+
+/// <summary>
+/// Runs the handlers of one event for one session, in registration order, each in its own DI scope. A handler
+/// that throws is logged, the OnError handlers run, and the remaining handlers of that event are skipped; the
+/// exception never leaves the session.
+/// </summary>
+internal sealed partial class EventDispatcher
+{
+    private readonly HandlerRegistry registry;
+    private readonly IServiceScopeFactory scopes;
+    private readonly ILogger<EventDispatcher> logger;
+
+    public EventDispatcher(HandlerRegistry registry, IServiceScopeFactory scopes, ILogger<EventDispatcher> logger)
+    {
+        this.registry = registry;
+        this.scopes = scopes;
+        this.logger = logger;
+    }
+
+    /// <summary>Runs the handlers; returns <see langword="false"/> when one threw.</summary>
+    public async ValueTask<bool> DispatchAsync(SocketIoEvent @event, SocketHandle socket, JToken? message = null, string? channel = null, Exception? exception = null)
+    {
+        var handlers = registry.For(@event);
+        if (handlers.Count == 0)
+        {
+            return true;
+        }
+
+        IReadOnlyList<string>? socketChannels = null;
+        await using var scope = scopes.CreateAsyncScope();
+        var invocation = new EventInvocation
+        {
+            Event = @event,
+            Socket = socket,
+            Services = scope.ServiceProvider,
+            Message = message,
+            Channel = channel,
+            Exception = exception,
+            CancellationToken = socket.Session.EndedToken,
+        };
+
+        foreach (var handler in handlers)
+        {
+            socketChannels ??= handler.Channel is null ? [] : socket.Session.GetChannels();
+            if (!handler.Applies(invocation, socketChannels))
+            {
+                continue;
+            }
+
+            try
+            {
+                await handler.InvokeAsync(invocation).ConfigureAwait(false);
+            }
+            catch (Exception thrown)
+            {
+                if (thrown is OperationCanceledException && !socket.Session.IsAlive)
+                {
+                    LogHandlerCancelled(handler.Name, socket.SessionId);
+                    return false;
+                }
+
+                LogHandlerFailed(thrown, handler.Name, @event, socket.SessionId);
+                if (@event != SocketIoEvent.Error)
+                {
+                    await DispatchAsync(SocketIoEvent.Error, socket, message, channel, thrown).ConfigureAwait(false);
+                }
+
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(300, LogLevel.Error, "The handler {Handler} of {Event} threw for session {SessionId}.")]
+    private partial void LogHandlerFailed(Exception exception, string handler, SocketIoEvent @event, string sessionId);
+
+    [LoggerMessage(301, LogLevel.Debug, "The handler {Handler} was cancelled: session {SessionId} ended.")]
+    private partial void LogHandlerCancelled(string handler, string sessionId);
+}

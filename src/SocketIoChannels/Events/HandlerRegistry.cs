@@ -1,0 +1,35 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SocketIoChannels.Events;
+
+/// <summary>
+/// Every handler method, per event, in a fixed order: assemblies as added, classes by full name, methods in
+/// declaration order. Built once at startup; a method that cannot be bound fails the startup with its name.
+/// </summary>
+internal sealed class HandlerRegistry
+{
+    private readonly HandlerMethod[][] byEvent;
+
+    public HandlerRegistry(HandlerSources sources, IServiceProviderIsService? isService)
+    {
+        var lists = Enum.GetValues<SocketIoEvent>().Select(_ => new List<HandlerMethod>()).ToArray();
+        const BindingFlags flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        foreach (var type in sources.ResolveTypes())
+        {
+            foreach (var method in type.GetMethods(flags).OrderBy(m => m.MetadataToken))
+            {
+                foreach (var attribute in method.GetCustomAttributes<SocketIoEventAttribute>(inherit: false))
+                {
+                    lists[(int)attribute.Event].Add(HandlerMethod.Create(method, attribute, isService));
+                }
+            }
+        }
+
+        byEvent = lists.Select(list => list.ToArray()).ToArray();
+    }
+
+    public IReadOnlyList<HandlerMethod> For(SocketIoEvent @event) => byEvent[(int)@event];
+
+    public int Count => byEvent.Sum(handlers => handlers.Length);
+}

@@ -1,0 +1,95 @@
+using SocketIoChannels.Broadcasting;
+using SocketIoChannels.Channels;
+using SocketIoChannels.Protocol;
+using SocketIoChannels.Sessions;
+
+namespace SocketIoChannels.Events;
+
+/// <summary>The <see cref="ISocket"/> handed to handlers: one per session, over the session and the node's
+/// fan-out.</summary>
+internal sealed class SocketHandle : ISocket
+{
+    private readonly SocketIoBroadcaster broadcaster;
+    private readonly ChannelRegistry<Session> registry;
+
+    public SocketHandle(Session session, SocketIoBroadcaster broadcaster, ChannelRegistry<Session> registry)
+    {
+        Session = session;
+        this.broadcaster = broadcaster;
+        this.registry = registry;
+    }
+
+    public Session Session { get; }
+
+    public string SessionId => Session.Id;
+
+    public IReadOnlyList<string> Channels => Session.GetChannels();
+
+    public string Transport => Session.Transport;
+
+    public bool Connected => Session.IsAlive;
+
+    public void Send(object? message) => Session.TryEnqueue(FrameCodec.EncodeFrame(message));
+
+    public void Broadcast(object? message) => broadcaster.ToAll(FrameCodec.EncodeFrame(message), Session);
+
+    public void BroadcastChannel(object? message, string? channel = null) =>
+        BroadcastChannel(FrameCodec.EncodeFrame(message), channel);
+
+    public void SendAndBroadcast(object? message)
+    {
+        var frame = FrameCodec.EncodeFrame(message);
+        Session.TryEnqueue(frame);
+        broadcaster.ToAll(frame, Session);
+    }
+
+    public void SendAndBroadcastChannel(object? message, string? channel = null)
+    {
+        var frame = FrameCodec.EncodeFrame(message);
+        Session.TryEnqueue(frame);
+        BroadcastChannel(frame, channel);
+    }
+
+    public bool Subscribe(string channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        if (!Session.AddChannel(channel))
+        {
+            return false;
+        }
+
+        registry.Add(channel, Session);
+        return true;
+    }
+
+    public bool Unsubscribe(string channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        if (!Session.RemoveChannel(channel))
+        {
+            return false;
+        }
+
+        registry.Remove(channel, Session);
+        return true;
+    }
+
+    public void Disconnect() => Session.End(SessionEndReason.Kicked);
+
+    private void BroadcastChannel(byte[] frame, string? channel)
+    {
+        if (channel is not null)
+        {
+            broadcaster.ToChannel(frame, channel, Session);
+            return;
+        }
+
+        var channels = Session.GetChannels();
+        if (channels.Length > 0)
+        {
+            broadcaster.ToChannels(frame, channels, Session);
+        }
+    }
+
+    public override string ToString() => "Socket " + SessionId;
+}

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SocketIoChannels.Events;
+using SocketIoChannels.Hosting;
+
+namespace SocketIoChannels;
+
+/// <summary>Adds the Socket.IO endpoints to the request pipeline.</summary>
+public static class SocketIoChannelsApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Serves the Socket.IO transports and the client script under <c>/{Resource}/</c> as middleware; every other
+    /// request, including paths under the resource that name no transport, goes on to the next middleware.
+    /// Handler methods are checked here: one that cannot be bound throws, naming it.
+    /// </summary>
+    /// <remarks>django-socketio: <c>url("", include("django_socketio.urls"))</c>.</remarks>
+    public static IApplicationBuilder UseSocketIoChannels(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var dispatcher = Prepare(app.ApplicationServices);
+        return app.Use(async (context, next) =>
+        {
+            if (!await dispatcher.TryHandleAsync(context).ConfigureAwait(false))
+            {
+                await next(context).ConfigureAwait(false);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Maps the Socket.IO transports and the client script as endpoints under <c>/{Resource}/</c>, so endpoint
+    /// conventions apply to them, e.g. <c>.RequireAuthorization("policy")</c> or <c>.RequireCors(...)</c>.
+    /// Handler methods are checked here: one that cannot be bound throws, naming it.
+    /// </summary>
+    /// <remarks>django-socketio: <c>url("", include("django_socketio.urls"))</c>.</remarks>
+    public static IEndpointConventionBuilder MapSocketIoChannels(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var dispatcher = Prepare(endpoints.ServiceProvider);
+        var resource = endpoints.ServiceProvider.GetRequiredService<IOptions<SocketIoOptions>>().Value.Resource.Trim('/');
+        return endpoints.Map("/" + resource + "/{**path}", async context =>
+        {
+            if (!await dispatcher.TryHandleAsync(context).ConfigureAwait(false))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync("Not a Socket.IO transport: " + context.Request.Path, context.RequestAborted).ConfigureAwait(false);
+            }
+        }).WithDisplayName("SocketIoChannels");
+    }
+
+    private static SocketIoRequestDispatcher Prepare(IServiceProvider services)
+    {
+        if (services.GetService<HandlerSources>() is null)
+        {
+            throw new InvalidOperationException(
+                "SocketIoChannels services are missing: call builder.Services.AddSocketIoChannels() before UseSocketIoChannels() or MapSocketIoChannels().");
+        }
+
+        _ = services.GetRequiredService<IOptions<SocketIoOptions>>().Value; // validates the options now
+        _ = services.GetRequiredService<HandlerRegistry>(); // fails now on a handler that cannot be bound
+        return services.GetRequiredService<SocketIoRequestDispatcher>();
+    }
+}

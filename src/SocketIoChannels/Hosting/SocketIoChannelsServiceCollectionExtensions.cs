@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocketIoChannels.Broadcasting;
+using SocketIoChannels.Channels;
+using SocketIoChannels.Events;
+using SocketIoChannels.Hosting;
+using SocketIoChannels.Server;
+using SocketIoChannels.Sessions;
+using SocketIoChannels.Transports;
+
+namespace SocketIoChannels;
+
+/// <summary>Registers SocketIoChannels in the service container.</summary>
+public static class SocketIoChannelsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Socket.IO server, its handlers and <see cref="ISocketIoBroadcaster"/>. Options come from the
+    /// configuration section <c>SocketIo</c>, then <paramref name="configure"/>, and are validated at startup.
+    /// </summary>
+    /// <remarks>django-socketio: adding <c>django_socketio</c> to <c>INSTALLED_APPS</c>.</remarks>
+    public static ISocketIoChannelsBuilder AddSocketIoChannels(this IServiceCollection services, Action<SocketIoOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(HandlerSources))?.ImplementationInstance as HandlerSources;
+        var sources = existing ?? new HandlerSources();
+        var builder = new SocketIoChannelsBuilder(services, sources);
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        if (existing is not null)
+        {
+            return builder;
+        }
+
+        services.AddSingleton(sources);
+        services.AddOptions<SocketIoOptions>().ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<SocketIoOptions>>(provider => new ConfigureNamedOptions<SocketIoOptions>(Options.DefaultName, options =>
+        {
+            provider.GetService<IConfiguration>()?.GetSection(SocketIoOptions.SectionName).Bind(options);
+        }));
+        services.AddSingleton<IValidateOptions<SocketIoOptions>, SocketIoOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<SocketIoOptions>>().Value;
+            return new SessionTimings(provider.GetRequiredService<TimeProvider>(), options.MaxQueuedFrames, options.HeartbeatInterval,
+                options.HeartbeatTimeout, options.PollDuration, options.PollingCloseTimeout, options.WebSocketCloseTimeout);
+        });
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SessionSweeper>();
+        services.AddSingleton<ChannelRegistry<Session>>();
+        services.AddSingleton<SocketIoBroadcaster>();
+        services.AddSingleton<ISocketIoBroadcaster>(provider => provider.GetRequiredService<SocketIoBroadcaster>());
+        services.AddSingleton(provider => new HandlerRegistry(provider.GetRequiredService<HandlerSources>(), provider.GetService<IServiceProviderIsService>()));
+        services.AddSingleton<EventDispatcher>();
+        services.AddSingleton(provider => new MessageLog(
+            provider.GetRequiredService<IOptions<SocketIoOptions>>().Value.MessageLogFormat,
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<SocketIoServer>();
+        services.AddSingleton<ClientScript>();
+        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("websocket", provider.GetRequiredService<ILogger<WebSocketTransport>>()));
+        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("flashsocket", provider.GetRequiredService<ILogger<WebSocketTransport>>()));
+        services.AddSingleton<ISocketIoTransport, XhrPollingTransport>();
+        services.AddSingleton<ISocketIoTransport, JsonpPollingTransport>();
+        services.AddSingleton<SocketIoRequestDispatcher>();
+        services.AddHostedService<SocketIoHostedService>();
+        services.AddTransient<IStartupFilter, WebSocketsStartupFilter>();
+        return builder;
+    }
+}

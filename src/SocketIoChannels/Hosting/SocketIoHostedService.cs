@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SocketIoChannels.Broadcasting;
+using SocketIoChannels.Events;
+using SocketIoChannels.Server;
+using SocketIoChannels.Sessions;
+
+namespace SocketIoChannels.Hosting;
+
+/// <summary>Checks the handlers at startup, runs the session sweep, points the static <see cref="Broadcaster"/> at
+/// this host, and on stop runs the teardown events of every live session.</summary>
+internal sealed partial class SocketIoHostedService : IHostedService
+{
+    private readonly SocketIoServer server;
+    private readonly SessionSweeper sweeper;
+    private readonly SocketIoBroadcaster broadcaster;
+    private readonly HandlerRegistry handlers;
+    private readonly ILogger<SocketIoHostedService> logger;
+    private readonly CancellationTokenSource stopping = new();
+    private Task? sweep;
+
+    public SocketIoHostedService(SocketIoServer server, SessionSweeper sweeper, SocketIoBroadcaster broadcaster, HandlerRegistry handlers,
+        ILogger<SocketIoHostedService> logger)
+    {
+        this.server = server;
+        this.sweeper = sweeper;
+        this.broadcaster = broadcaster;
+        this.handlers = handlers;
+        this.logger = logger;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        LogStarted(handlers.Count);
+        Broadcaster.Current = broadcaster;
+        sweep = Task.Run(() => sweeper.RunAsync(stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await server.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopping.CancelAsync().ConfigureAwait(false);
+            if (sweep is not null)
+            {
+                await sweep.ConfigureAwait(false);
+            }
+
+            Broadcaster.ClearIf(broadcaster);
+        }
+    }
+
+    [LoggerMessage(3, LogLevel.Debug, "SocketIoChannels started with {Count} event handlers.")]
+    private partial void LogStarted(int count);
+}

@@ -1,0 +1,62 @@
+namespace SocketIoChannels;
+
+/// <summary>
+/// Settings of the Socket.IO server, bound from the configuration section <c>SocketIo</c> and validated at startup.
+/// </summary>
+/// <remarks>
+/// django-socketio: the <c>SOCKETIO_*</c> settings (<c>SOCKETIO_MESSAGE_LOG_FORMAT</c>) and the 0.6 server's
+/// transport options (heartbeat interval, timeout, close timeout, poll duration).
+/// </remarks>
+public sealed class SocketIoOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "SocketIo";
+
+    /// <summary>The default <see cref="MessageLogFormat"/>, the original's log line.</summary>
+    public const string DefaultMessageLogFormat = "{REMOTE_ADDR} - - [{TIME}] \"Socket.IO {TYPE}: {MESSAGE}\"";
+
+    /// <summary>
+    /// The path segment(s) the server answers under, without slashes at the ends: <c>socket.io</c> serves
+    /// <c>/socket.io/websocket</c>, <c>/socket.io/xhr-polling/…</c> and <c>/socket.io/socket.io.js</c>.
+    /// </summary>
+    public string Resource { get; set; } = "socket.io";
+
+    /// <summary>How many encoded frames may wait in one session's outbound queue before the session is
+    /// dropped as a slow consumer. Default 1,000.</summary>
+    public int MaxQueuedFrames { get; set; } = 1000;
+
+    /// <summary>The largest inbound payload (one WebSocket message or one POST body) in bytes. Larger ones get
+    /// HTTP 413 or WebSocket close code 1009. Default 1 MB.</summary>
+    public long MaxMessageSize { get; set; } = 1024 * 1024;
+
+    /// <summary>How often a heartbeat <c>~h~N</c> is sent on WebSocket sessions. Default 10 s (the 0.6 client
+    /// gives up after 15 s of silence).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the client has to echo a heartbeat before its session is closed. Default 8 s.</summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>How long a long-polling GET is held when there is nothing to send. Default 20 s (the 0.6 client
+    /// gives up after 25 s).</summary>
+    public TimeSpan PollDuration { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a polling session lives between two polls before it ends. Default 8 s.</summary>
+    public TimeSpan PollingCloseTimeout { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>How long a WebSocket session waits for a new connection with its id after its socket
+    /// closed. Default zero: it ends at once, as in 0.6 (the real client never resumes a session).</summary>
+    public TimeSpan WebSocketCloseTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The format of the line logged for each inbound message, subscribe and unsubscribe, with
+    /// <c>{KEY}</c> placeholders: <c>REMOTE_ADDR</c>, <c>REQUEST_METHOD</c>, <c>PATH_INFO</c>,
+    /// <c>QUERY_STRING</c>, <c>HTTP_*</c> (request headers, e.g. <c>HTTP_USER_AGENT</c>), <c>TIME</c>,
+    /// <c>TYPE</c> (message, subscribe or unsubscribe) and <c>MESSAGE</c>. An unknown key renders empty.
+    /// <see langword="null"/> or empty disables the log. Written at Information level to the logger category
+    /// <c>SocketIoChannels.MessageLog</c>.</summary>
+    /// <remarks>django-socketio: SOCKETIO_MESSAGE_LOG_FORMAT.</remarks>
+    public string? MessageLogFormat { get; set; } = DefaultMessageLogFormat;
+
+    /// <summary>When <see langword="true"/>, a handler exception ends the session after the OnError handlers
+    /// ran (the original's behaviour). Default <see langword="false"/>: the session keeps running.</summary>
+    public bool CloseSessionOnHandlerError { get; set; }
+}

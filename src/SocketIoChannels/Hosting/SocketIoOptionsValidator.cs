@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+
+namespace SocketIoChannels.Hosting;
+
+/// <summary>Checks <see cref="SocketIoOptions"/> at startup, naming each wrong setting.</summary>
+internal sealed class SocketIoOptionsValidator : IValidateOptions<SocketIoOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SocketIoOptions options)
+    {
+        var failures = new List<string>();
+        var resource = options.Resource?.Trim('/');
+        if (string.IsNullOrEmpty(resource))
+        {
+            failures.Add("SocketIo:Resource must name a path, e.g. \"socket.io\".");
+        }
+        else if (resource.Split('/').Any(segment => segment.Length == 0 || segment is "." or ".."))
+        {
+            failures.Add($"SocketIo:Resource \"{options.Resource}\" has an empty, '.' or '..' segment.");
+        }
+
+        if (options.MaxQueuedFrames < 1)
+        {
+            failures.Add($"SocketIo:MaxQueuedFrames must be at least 1 (was {options.MaxQueuedFrames}).");
+        }
+
+        if (options.MaxMessageSize < 64)
+        {
+            failures.Add($"SocketIo:MaxMessageSize must be at least 64 bytes (was {options.MaxMessageSize}).");
+        }
+
+        if (options.MaxMessageSize > int.MaxValue / 2)
+        {
+            failures.Add($"SocketIo:MaxMessageSize must be at most {int.MaxValue / 2} bytes (was {options.MaxMessageSize}).");
+        }
+
+        Positive(options.HeartbeatInterval, nameof(options.HeartbeatInterval), failures);
+        Positive(options.HeartbeatTimeout, nameof(options.HeartbeatTimeout), failures);
+        Positive(options.PollDuration, nameof(options.PollDuration), failures);
+        Positive(options.PollingCloseTimeout, nameof(options.PollingCloseTimeout), failures);
+        if (options.WebSocketCloseTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"SocketIo:WebSocketCloseTimeout must not be negative (was {options.WebSocketCloseTimeout}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Positive(TimeSpan value, string name, List<string> failures)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"SocketIo:{name} must be positive (was {value}).");
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocketIoChannels.Broadcasting;
+using SocketIoChannels.Channels;
+using SocketIoChannels.Events;
+using SocketIoChannels.Protocol;
+using SocketIoChannels.Sessions;
+
+namespace SocketIoChannels.Server;
+
+/// <summary>
+/// Starts sessions and runs one loop per session, the django-socketio view: OnConnect, then each inbound command in
+/// order (subscribe, unsubscribe, message), then, once the session ended, OnDisconnect, OnUnsubscribe for each
+/// remaining channel, OnFinish, and the channels are left.
+/// </summary>
+internal sealed partial class SocketIoServer
+{
+    private readonly SessionStore store;
+    private readonly ChannelRegistry<Session> channels;
+    private readonly SocketIoBroadcaster broadcaster;
+    private readonly EventDispatcher dispatcher;
+    private readonly MessageLog messageLog;
+    private readonly SocketIoOptions options;
+    private readonly ILogger<SocketIoServer> logger;
+    private readonly ConcurrentDictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance);
+    private volatile bool stopping;
+
+    public SocketIoServer(SessionStore store, ChannelRegistry<Session> channels, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
+        MessageLog messageLog, IOptions<SocketIoOptions> options, ILogger<SocketIoServer> logger)
+    {
+        this.store = store;
+        this.channels = channels;
+        this.broadcaster = broadcaster;
+        this.dispatcher = dispatcher;
+        this.messageLog = messageLog;
+        this.options = options.Value;
+        this.logger = logger;
+    }
+
+    public SessionStore Sessions => store;
+
+    /// <summary>Creates a session for a new transport connection and starts its loop. Returns <see langword="null"/>
+    /// when the host is stopping.</summary>
+    public Session? StartSession(string transport, SocketIoRequest request)
+    {
+        if (stopping)
+        {
+            return null;
+        }
+
+        var session = store.Create(transport, request);
+        var loop = Task.Run(() => RunAsync(session));
+        loops[session] = loop;
+        session.Loop = loop;
+        _ = loop.ContinueWith(_ => loops.TryRemove(session, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return session;
+    }
+
+    private async Task RunAsync(Session session)
+    {
+        var socket = new SocketHandle(session, broadcaster, channels);
+        try
+        {
+            if (!await dispatcher.DispatchAsync(SocketIoEvent.Connect, socket).ConfigureAwait(false))
+            {
+                EndAfterHandlerError(session);
+            }
+
+            while (await session.Inbound.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (session.Inbound.TryRead(out var commands))
+                {
+                    foreach (var command in commands)
+                    {
+                        await HandleAsync(socket, command).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            await dispatcher.DispatchAsync(SocketIoEvent.Disconnect, socket).ConfigureAwait(false);
+            await TearDownAsync(socket).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            LogLoopFailed(exception, session.Id);
+            session.End(SessionEndReason.Error);
+            LeaveChannels(session);
+        }
+    }
+
+    private async ValueTask HandleAsync(SocketHandle socket, InboundCommand command)
+    {
+        var session = socket.Session;
+        bool succeeded;
+        switch (command.Kind)
+        {
+            case InboundCommandKind.Subscribe:
+                socket.Subscribe(command.Channel!);
+                succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Subscribe, socket, channel: command.Channel).ConfigureAwait(false);
+                Log(succeeded, session, "subscribe", null, command.Channel);
+                break;
+            case InboundCommandKind.Unsubscribe:
+                socket.Unsubscribe(command.Channel!);
+                succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Unsubscribe, socket, channel: command.Channel).ConfigureAwait(false);
+                Log(succeeded, session, "unsubscribe", null, command.Channel);
+                break;
+            default:
+                succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Message, socket, command.Message).ConfigureAwait(false);
+                Log(succeeded, session, "message", command.Message, null);
+                break;
+        }
+
+        if (!succeeded)
+        {
+            EndAfterHandlerError(session);
+        }
+    }
+
+    private void Log(bool succeeded, Session session, string type, Newtonsoft.Json.Linq.JToken? message, string? channel)
+    {
+        // As the original, a line is written only after the handlers of the item ran without error.
+        if (succeeded && messageLog.Enabled)
+        {
+            messageLog.Write(session.Request, type, message, channel);
+        }
+    }
+
+    private void EndAfterHandlerError(Session session)
+    {
+        if (options.CloseSessionOnHandlerError)
+        {
+            session.End(SessionEndReason.Error);
+        }
+    }
+
+    private async Task TearDownAsync(SocketHandle socket)
+    {
+        // client_end: OnUnsubscribe for each channel while still subscribed, then OnFinish, then leave them.
+        foreach (var channel in socket.Session.GetChannels())
+        {
+            await dispatcher.DispatchAsync(SocketIoEvent.Unsubscribe, socket, channel: channel).ConfigureAwait(false);
+        }
+
+        await dispatcher.DispatchAsync(SocketIoEvent.Finish, socket).ConfigureAwait(false);
+        LeaveChannels(socket.Session);
+    }
+
+    private void LeaveChannels(Session session)
+    {
+        foreach (var channel in session.GetChannels())
+        {
+            session.RemoveChannel(channel);
+            channels.Remove(channel, session);
+        }
+    }
+
+    /// <summary>Ends every session and waits until their teardown events ran (django-socketio:
+    /// <c>client_end_all</c>).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        stopping = true;
+        foreach (var session in store.All)
+        {
+            session.End(SessionEndReason.AppShutdown);
+        }
+
+        var pending = loops.Values.ToArray();
+        LogStopping(pending.Length);
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            LogStopTimedOut(loops.Count);
+        }
+    }
+
+    [LoggerMessage(220, LogLevel.Error, "The loop of session {SessionId} failed; the session was ended.")]
+    private partial void LogLoopFailed(Exception exception, string sessionId);
+
+    [LoggerMessage(221, LogLevel.Information, "Stopping: running the teardown events of {Count} sessions.")]
+    private partial void LogStopping(int count);
+
+    [LoggerMessage(222, LogLevel.Warning, "Stopping: {Count} sessions had not finished their teardown events when the host's shutdown timeout passed.")]
+    private partial void LogStopTimedOut(int count);
+}

@@ -1,0 +1,368 @@
+using System.Threading.Channels;
+using SocketIoChannels.Protocol;
+using BclChannel = System.Threading.Channels.Channel;
+
+namespace SocketIoChannels.Sessions;
+
+/// <summary>
+/// One Socket.IO session (protocol spec §2.4): its id, state, a bounded outbound queue of encoded frames, an
+/// inbound queue of client commands, the lease of the one attached transport connection, and the heartbeat and
+/// expiry state that the <see cref="SessionSweeper"/> drives. No timer of its own.
+/// </summary>
+internal sealed class Session
+{
+    private readonly object gate = new();
+    private readonly Channel<byte[]> outbound;
+    private readonly Channel<InboundCommand[]> inbound;
+    private readonly ISessionOwner owner;
+    private readonly SessionTimings timings;
+    private readonly List<string> channels = [];
+    private TransportLease? lease;
+    private CancellationTokenSource? ended;
+    private long closedAt;
+    private long heartbeatCounter;
+    private long heartbeatDueAt;
+    private long heartbeatSentAt;
+    private bool awaitingEcho;
+    private bool streaming;
+    private int state; // 0 alive, 1 ended
+
+    public Session(string id, string transport, SocketIoRequest request, SessionTimings timings, ISessionOwner owner, long now)
+    {
+        Id = id;
+        Transport = transport;
+        Request = request;
+        this.timings = timings;
+        this.owner = owner;
+        closedAt = now;
+        outbound = BclChannel.CreateBounded<byte[]>(new BoundedChannelOptions(timings.MaxQueuedFrames)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = false,
+            SingleWriter = false,
+        });
+        inbound = BclChannel.CreateBounded<InboundCommand[]>(new BoundedChannelOptions(64)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+
+        // The first frame of every session is its id (spec §2.3); nothing may go before it.
+        outbound.Writer.TryWrite(FrameCodec.EncodeText(id));
+    }
+
+    public string Id { get; }
+
+    public string Transport { get; }
+
+    public SocketIoRequest Request { get; }
+
+    /// <summary>One dictionary per session, shared by all its events (django-socketio: <c>context</c>).</summary>
+    public Dictionary<string, object?> Context { get; } = [];
+
+    public bool IsAlive => Volatile.Read(ref state) == 0;
+
+    public SessionEndReason EndReason { get; private set; }
+
+    /// <summary>The per-session loop that runs the handlers (set by the server when it starts it).</summary>
+    public Task? Loop { get; set; }
+
+    public ChannelReader<byte[]> Outbound => outbound.Reader;
+
+    public ChannelReader<InboundCommand[]> Inbound => inbound.Reader;
+
+    /// <summary>Fires when the session ends (handed to handlers as their <see cref="CancellationToken"/>).</summary>
+    public CancellationToken EndedToken
+    {
+        get
+        {
+            lock (gate)
+            {
+                if (ended is null)
+                {
+                    ended = new CancellationTokenSource();
+                    if (state != 0)
+                    {
+                        ended.Cancel();
+                    }
+                }
+
+                return ended.Token;
+            }
+        }
+    }
+
+    /// <summary>Queues an encoded frame. A full queue ends the session as a slow consumer; the caller never waits.
+    /// Returns <see langword="false"/> when the frame was not queued.</summary>
+    public bool TryEnqueue(byte[] frame)
+    {
+        if (outbound.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        if (IsAlive && End(SessionEndReason.SlowConsumer))
+        {
+            owner.OnSlowConsumer(this);
+        }
+
+        return false;
+    }
+
+    /// <summary>The channels of this session in subscription order (a copy).</summary>
+    public string[] GetChannels()
+    {
+        lock (channels)
+        {
+            return [.. channels];
+        }
+    }
+
+    public int ChannelCount
+    {
+        get
+        {
+            lock (channels)
+            {
+                return channels.Count;
+            }
+        }
+    }
+
+    public bool AddChannel(string channel)
+    {
+        lock (channels)
+        {
+            if (channels.Contains(channel))
+            {
+                return false;
+            }
+
+            channels.Add(channel);
+            return true;
+        }
+    }
+
+    public bool RemoveChannel(string channel)
+    {
+        lock (channels)
+        {
+            return channels.Remove(channel);
+        }
+    }
+
+    /// <summary>Takes the payload of one transport message (a WebSocket message, a POST's <c>data</c>): heartbeat
+    /// echoes are handled at once, every other command is queued for the session loop in order. Waits when the
+    /// loop is behind (back-pressure on this client only). Returns the framing or command problems found.</summary>
+    public async ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, CancellationToken cancellationToken)
+    {
+        var frames = new List<InboundFrame>();
+        string? problem = null;
+        if (!FrameCodec.TryDecode(payload, frames, out var error))
+        {
+            // jsonp-polling POSTs come from a textarea, where the browser turned every \n into \r\n (spec §3.6).
+            if (normalizeNewlines && payload.Contains('\r'))
+            {
+                var normalized = new List<InboundFrame>();
+                if (FrameCodec.TryDecode(payload.Replace("\r\n", "\n", StringComparison.Ordinal), normalized, out _))
+                {
+                    frames = normalized;
+                    error = null;
+                }
+            }
+
+            problem = error;
+        }
+
+        var commands = new List<InboundCommand>(frames.Count);
+        foreach (var frame in frames)
+        {
+            if (frame.Kind == FrameKind.Heartbeat)
+            {
+                OnHeartbeatEcho(frame.Text);
+            }
+        }
+
+        var parseProblems = ClientCommandParser.Parse(frames, commands);
+        if (parseProblems is not null)
+        {
+            problem = problem is null ? string.Join("; ", parseProblems) : problem + "; " + string.Join("; ", parseProblems);
+        }
+
+        if (commands.Count > 0)
+        {
+            try
+            {
+                await inbound.Writer.WriteAsync([.. commands], cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                problem = (problem is null ? string.Empty : problem + "; ") + "the session ended before its messages were handled";
+            }
+        }
+
+        return problem;
+    }
+
+    private void OnHeartbeatEcho(string counterText)
+    {
+        lock (gate)
+        {
+            if (awaitingEcho && long.TryParse(counterText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var counter) && counter == heartbeatCounter)
+            {
+                awaitingEcho = false;
+                heartbeatDueAt = timings.Now() + timings.HeartbeatInterval;
+            }
+        }
+    }
+
+    /// <summary>Attaches a transport connection, superseding the one attached before (a newer poll wins). Returns
+    /// <see langword="null"/> when the session has ended.</summary>
+    public TransportLease? Attach(bool isPoll)
+    {
+        TransportLease? previous;
+        TransportLease created;
+        lock (gate)
+        {
+            if (state != 0)
+            {
+                return null;
+            }
+
+            var now = timings.Now();
+            previous = lease;
+            created = new TransportLease(isPoll, now);
+            lease = created;
+            streaming = !isPoll;
+            if (streaming && !awaitingEcho)
+            {
+                heartbeatDueAt = now + timings.HeartbeatInterval;
+            }
+        }
+
+        previous?.Supersede();
+        return created;
+    }
+
+    /// <summary>Lets go of a connection; the close timeout starts if it was the current one.</summary>
+    public void Detach(TransportLease detached)
+    {
+        var endNow = false;
+        lock (gate)
+        {
+            if (!ReferenceEquals(lease, detached))
+            {
+                detached.Dispose();
+                return;
+            }
+
+            lease = null;
+            closedAt = timings.Now();
+            endNow = state == 0 && (detached.IsPoll ? timings.PollingCloseTimeout : timings.StreamingCloseTimeout) <= 0;
+        }
+
+        detached.Dispose();
+        if (endNow)
+        {
+            End(SessionEndReason.Normal);
+        }
+    }
+
+    /// <summary>Ends the session once: no more sends are queued, the attached connection is told to stop, the
+    /// loop runs the teardown events. Returns <see langword="false"/> when it had already ended.</summary>
+    public bool End(SessionEndReason reason)
+    {
+        TransportLease? current;
+        CancellationTokenSource? endedSource;
+        lock (gate)
+        {
+            if (state != 0)
+            {
+                return false;
+            }
+
+            state = 1;
+            EndReason = reason;
+            current = lease;
+            endedSource = ended;
+        }
+
+        // Completing the queue lets the attached connection send what is left and close; a dropped client
+        // (slow, silent) is cut off at once instead.
+        outbound.Writer.TryComplete();
+        inbound.Writer.TryComplete();
+        if (reason is SessionEndReason.SlowConsumer or SessionEndReason.Timeout)
+        {
+            current?.Cancel();
+        }
+
+        try
+        {
+            endedSource?.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A handler's cancellation callback threw; the session ends all the same.
+        }
+
+        owner.OnEnded(this);
+        return true;
+    }
+
+    /// <summary>Heartbeats, poll duration and expiry, driven by the sweep: no timer per session.</summary>
+    public void Tick(long now)
+    {
+        SessionEndReason? end = null;
+        TransportLease? expiredPoll = null;
+        byte[]? heartbeat = null;
+        lock (gate)
+        {
+            if (state != 0)
+            {
+                return;
+            }
+
+            if (lease is null)
+            {
+                var closeTimeout = streaming ? timings.StreamingCloseTimeout : timings.PollingCloseTimeout;
+                if (now - closedAt >= closeTimeout)
+                {
+                    end = SessionEndReason.Normal;
+                }
+            }
+            else if (lease.IsPoll)
+            {
+                if (now - lease.StartedAt >= timings.PollDuration)
+                {
+                    expiredPoll = lease;
+                }
+            }
+            else if (awaitingEcho)
+            {
+                if (now - heartbeatSentAt >= timings.HeartbeatTimeout)
+                {
+                    end = SessionEndReason.Timeout;
+                }
+            }
+            else if (now >= heartbeatDueAt)
+            {
+                heartbeatCounter++;
+                awaitingEcho = true;
+                heartbeatSentAt = now;
+                heartbeat = FrameCodec.EncodeHeartbeat(heartbeatCounter);
+            }
+        }
+
+        if (end is not null)
+        {
+            End(end.Value);
+        }
+
+        expiredPoll?.Cancel();
+        if (heartbeat is not null)
+        {
+            TryEnqueue(heartbeat);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace SocketIoChannels.Sessions;
+
+/// <summary>The timing and size settings of sessions, in <see cref="TimeProvider"/> timestamp ticks.</summary>
+internal sealed class SessionTimings
+{
+    private readonly TimeProvider timeProvider;
+
+    public SessionTimings(TimeProvider timeProvider, int maxQueuedFrames, TimeSpan heartbeatInterval, TimeSpan heartbeatTimeout,
+        TimeSpan pollDuration, TimeSpan pollingCloseTimeout, TimeSpan streamingCloseTimeout)
+    {
+        this.timeProvider = timeProvider;
+        MaxQueuedFrames = maxQueuedFrames;
+        HeartbeatInterval = ToTicks(heartbeatInterval);
+        HeartbeatTimeout = ToTicks(heartbeatTimeout);
+        PollDuration = ToTicks(pollDuration);
+        PollingCloseTimeout = ToTicks(pollingCloseTimeout);
+        StreamingCloseTimeout = ToTicks(streamingCloseTimeout);
+        var shortest = new[] { heartbeatInterval, heartbeatTimeout, pollDuration, pollingCloseTimeout }
+            .Concat(streamingCloseTimeout > TimeSpan.Zero ? [streamingCloseTimeout] : [])
+            .Min();
+        SweepInterval = TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(1).Ticks));
+    }
+
+    public TimeProvider TimeProvider => timeProvider;
+
+    public int MaxQueuedFrames { get; }
+
+    public long HeartbeatInterval { get; }
+
+    public long HeartbeatTimeout { get; }
+
+    public long PollDuration { get; }
+
+    public long PollingCloseTimeout { get; }
+
+    public long StreamingCloseTimeout { get; }
+
+    /// <summary>How often the sweep runs: a quarter of the shortest timing, between 10 ms and 1 s.</summary>
+    public TimeSpan SweepInterval { get; }
+
+    public long Now() => timeProvider.GetTimestamp();
+
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * timeProvider.TimestampFrequency);
+}

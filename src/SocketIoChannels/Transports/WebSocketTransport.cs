@@ -1,0 +1,253 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SocketIoChannels.Protocol;
+using SocketIoChannels.Sessions;
+
+namespace SocketIoChannels.Transports;
+
+/// <summary>
+/// The websocket transport (also answered as <c>flashsocket</c>): RFC 6455 through ASP.NET Core, text frames, no
+/// subprotocol. One receive loop that holds no buffer while idle (zero-byte reads) and one send loop, the only
+/// writer, which sends everything queued as one WebSocket message.
+/// </summary>
+internal sealed partial class WebSocketTransport : ISocketIoTransport
+{
+    private const int ReceiveChunk = 4096;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private readonly ILogger<WebSocketTransport> logger;
+
+    public WebSocketTransport(string name, ILogger<WebSocketTransport> logger)
+    {
+        Name = name;
+        this.logger = logger;
+    }
+
+    public string Name { get; }
+
+    public async Task ProcessRequestAsync(HttpContext context, TransportRequest request)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            throw new TransportException(StatusCodes.Status400BadRequest, "The " + Name + " transport needs a WebSocket upgrade request.");
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false }).ConfigureAwait(false);
+        var session = request.Session ?? request.CreateSession();
+        var lease = session?.Attach(isPoll: false);
+        if (session is null || lease is null)
+        {
+            await CloseQuietlyAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.").ConfigureAwait(false);
+            return;
+        }
+
+        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
+        using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
+        var sending = SendLoopAsync(socket, session, stopReceiving, stopSending.Token);
+        var (status, description) = await ReceiveLoopAsync(socket, session, request.MaxMessageSize, stopReceiving.Token).ConfigureAwait(false);
+        if (status is not null)
+        {
+            // The client broke the protocol: say why with the close code before the session ends.
+            LogClosing(session.Id, (int)status.Value, description);
+            stopSending.Cancel();
+            await sending.ConfigureAwait(false);
+            await CloseQuietlyAsync(socket, status.Value, description).ConfigureAwait(false);
+            session.Detach(lease);
+            return;
+        }
+
+        session.Detach(lease);
+
+        if (session.IsAlive)
+        {
+            // The client went away but the session may be resumed with its id: leave the queue to the next one.
+            stopSending.Cancel();
+        }
+
+        await sending.ConfigureAwait(false);
+        if (lease.Token.IsCancellationRequested && !session.IsAlive)
+        {
+            context.Abort(); // dropped (slow consumer, heartbeat timeout): cut it off
+        }
+        else if (socket.State is WebSocketState.CloseReceived)
+        {
+            await CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendLoopAsync(WebSocket socket, Session session, CancellationTokenSource stopReceiving, CancellationToken cancellationToken)
+    {
+        var frames = new List<byte[]>();
+        try
+        {
+            while (await session.Outbound.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                frames.Clear();
+                while (frames.Count < 1024 && session.Outbound.TryRead(out var frame))
+                {
+                    frames.Add(frame);
+                }
+
+                if (frames.Count == 1)
+                {
+                    await socket.SendAsync(frames[0], WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var length = FrameCodec.Concat(frames, ArrayPool<byte>.Shared, out var buffer);
+                try
+                {
+                    await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+
+            // The session ended and everything queued for it went out: close the connection (spec pitfall 13).
+            await CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "The session ended.").ConfigureAwait(false);
+            stopReceiving.CancelAfter(TimeSpan.FromSeconds(5)); // a client that never answers the close is not waited for
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (WebSocketException exception)
+        {
+            LogSendFailed(session.Id, exception.Message);
+        }
+        catch (IOException exception)
+        {
+            LogSendFailed(session.Id, exception.Message);
+        }
+    }
+
+    /// <summary>Reads messages until the connection closes. Returns a close status when this side must close it
+    /// because of what the client sent.</summary>
+    private async Task<(WebSocketCloseStatus? Status, string Description)> ReceiveLoopAsync(WebSocket socket, Session session, long maxMessageSize, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+            {
+                // Wait for data without holding a buffer: an idle session costs no receive memory.
+                var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                if (first.MessageType == WebSocketMessageType.Close)
+                {
+                    return (null, string.Empty);
+                }
+
+                if (first.MessageType == WebSocketMessageType.Binary)
+                {
+                    return (WebSocketCloseStatus.InvalidMessageType, "Socket.IO 0.6 messages are text frames.");
+                }
+
+                var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunk);
+                var length = 0;
+                var endOfMessage = first.EndOfMessage;
+                try
+                {
+                    while (!endOfMessage)
+                    {
+                        if (length == buffer.Length)
+                        {
+                            if (length >= maxMessageSize)
+                            {
+                                return (WebSocketCloseStatus.MessageTooBig, $"A message may have at most {maxMessageSize} bytes.");
+                            }
+
+                            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxMessageSize + 1, (long)buffer.Length * 2));
+                            buffer.AsSpan(0, length).CopyTo(larger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = larger;
+                        }
+
+                        var result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                        if (result.MessageType == WebSocketMessageType.Close)
+                        {
+                            return (null, string.Empty);
+                        }
+
+                        length += result.Count;
+                        endOfMessage = result.EndOfMessage;
+                        if (length > maxMessageSize)
+                        {
+                            return (WebSocketCloseStatus.MessageTooBig, $"A message may have at most {maxMessageSize} bytes.");
+                        }
+                    }
+
+                    string payload;
+                    try
+                    {
+                        payload = StrictUtf8.GetString(buffer, 0, length);
+                    }
+                    catch (DecoderFallbackException)
+                    {
+                        return (WebSocketCloseStatus.InvalidPayloadData, "A text message must be valid UTF-8.");
+                    }
+
+                    LogReceived(session.Id, length);
+                    var problem = await session.ReceiveAsync(payload, normalizeNewlines: false, cancellationToken).ConfigureAwait(false);
+                    if (problem is not null)
+                    {
+                        LogBadPayload(session.Id, problem);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (WebSocketException exception)
+        {
+            LogReceiveFailed(session.Id, exception.Message);
+        }
+        catch (IOException exception)
+        {
+            LogReceiveFailed(session.Id, exception.Message);
+        }
+
+        return (null, string.Empty);
+    }
+
+    private static async Task CloseOutputQuietlyAsync(WebSocket socket, WebSocketCloseStatus status, string description)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private static Task CloseQuietlyAsync(WebSocket socket, WebSocketCloseStatus status, string description) =>
+        CloseOutputQuietlyAsync(socket, status, description);
+
+    [LoggerMessage(100, LogLevel.Trace, "Session {SessionId} received a WebSocket message of {Length} bytes.")]
+    private partial void LogReceived(string sessionId, int length);
+
+    [LoggerMessage(101, LogLevel.Debug, "Session {SessionId} sent a malformed payload; kept what decoded: {Problem}")]
+    private partial void LogBadPayload(string sessionId, string problem);
+
+    [LoggerMessage(102, LogLevel.Debug, "Closing the WebSocket of session {SessionId} with {Status}: {Description}")]
+    private partial void LogClosing(string sessionId, int status, string description);
+
+    [LoggerMessage(103, LogLevel.Debug, "Sending to session {SessionId} failed: {Reason}")]
+    private partial void LogSendFailed(string sessionId, string reason);
+
+    [LoggerMessage(104, LogLevel.Debug, "Receiving from session {SessionId} failed: {Reason}")]
+    private partial void LogReceiveFailed(string sessionId, string reason);
+}
