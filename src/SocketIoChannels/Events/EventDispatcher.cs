@@ -46,8 +46,12 @@ internal sealed partial class EventDispatcher
 
         foreach (var handler in handlers)
         {
-            socketChannels ??= handler.Channel is null ? [] : socket.Session.GetChannels();
-            if (!handler.Applies(invocation, socketChannels))
+            if (handler.Channel is not null)
+            {
+                socketChannels ??= socket.Session.GetChannels();
+            }
+
+            if (!handler.Applies(invocation, socketChannels ?? []))
             {
                 continue;
             }

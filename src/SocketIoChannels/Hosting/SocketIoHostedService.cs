@@ -9,7 +9,7 @@ namespace SocketIoChannels.Hosting;
 
 /// <summary>Checks the handlers at startup, runs the session sweep, points the static <see cref="Broadcaster"/> at
 /// this host, and on stop runs the teardown events of every live session.</summary>
-internal sealed partial class SocketIoHostedService : IHostedService
+internal sealed partial class SocketIoHostedService : IHostedLifecycleService
 {
     private readonly SocketIoServer server;
     private readonly SessionSweeper sweeper;
@@ -36,6 +36,16 @@ internal sealed partial class SocketIoHostedService : IHostedService
         sweep = Task.Run(() => sweeper.RunAsync(stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs before any hosted service stops, so sessions end while Kestrel still serves their
+    /// connections: each gets its teardown events and a clean close.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => server.StopAsync(cancellationToken);
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -253,7 +253,6 @@ internal sealed class Session
         {
             if (!ReferenceEquals(lease, detached))
             {
-                detached.Dispose();
                 return;
             }
 
@@ -262,7 +261,6 @@ internal sealed class Session
             endNow = state == 0 && (detached.IsPoll ? timings.PollingCloseTimeout : timings.StreamingCloseTimeout) <= 0;
         }
 
-        detached.Dispose();
         if (endNow)
         {
             End(SessionEndReason.Normal);

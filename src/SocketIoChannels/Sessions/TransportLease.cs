@@ -30,16 +30,6 @@ internal sealed class TransportLease
         Cancel();
     }
 
-    public void Cancel()
-    {
-        try
-        {
-            cancellation.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
-
-    public void Dispose() => cancellation.Dispose();
+    // Not disposed: the source has no timer, and linked sources of the transport may still observe it.
+    public void Cancel() => cancellation.Cancel();
 }

@@ -1,0 +1,127 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using SocketIoChannels.Tests.Infrastructure;
+
+namespace SocketIoChannels.Tests.Functional;
+
+public sealed class HostingTests
+{
+    [Fact]
+    public async Task ServesTheClientScriptWithAnETagAnd304()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>());
+        using var http = new HttpClient { BaseAddress = app.Address };
+
+        var response = await http.GetAsync("/socket.io/socket.io.js").DefaultTimeout();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("io.Socket", await response.Content.ReadAsStringAsync());
+        var etag = response.Headers.ETag!;
+
+        var again = new HttpRequestMessage(HttpMethod.Get, "/socket.io/socket.io.js");
+        again.Headers.IfNoneMatch.Add(etag);
+        Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(again).DefaultTimeout()).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/socket.io/inexistent")]
+    [InlineData("/socket.io/__proto__/x")]
+    [InlineData("/socket.iox/xhr-polling//1")]
+    [InlineData("/test")]
+    public async Task PathsThatAreNotTransportsFallThroughToTheApp(string path)
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>(), configureApp: a => a.Run(c => c.Response.WriteAsync("app:" + c.Request.Path)));
+        using var http = new HttpClient { BaseAddress = app.Address };
+
+        var body = await http.GetStringAsync(path).DefaultTimeout();
+
+        Assert.Equal("app:" + path, body);
+    }
+
+    [Fact]
+    public async Task ACustomResourceUnderAPathBaseWorks()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>(), o => o.Resource = "rt/io");
+        await using var client = new PollingTestClient(app.Address, jsonp: false) { Resource = "rt/io" };
+
+        await client.ConnectAsync();
+        await client.SendAsync("custom");
+
+        Assert.Equal("custom", await client.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task MapSocketIoChannelsServesTransportsAsEndpoints()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>(), configureApp: a => a.MapSocketIoChannels(), useMiddleware: false);
+        await using var ws = new WebSocketTestClient(app.Address);
+        await using var poll = new PollingTestClient(app.Address, jsonp: true);
+        using var http = new HttpClient { BaseAddress = app.Address };
+
+        await ws.ConnectAsync();
+        await poll.ConnectAsync();
+        await ws.SendAsync("endpoint ws");
+        await poll.SendAsync("endpoint poll");
+
+        Assert.Equal("endpoint ws", await ws.ReceiveTextAsync());
+        Assert.Equal("endpoint poll", await poll.ReceiveTextAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/socket.io/nothing").DefaultTimeout()).StatusCode);
+    }
+
+    [Fact]
+    public async Task XhrPollingAnswersPreflightsAndEchoesTheOrigin()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>());
+        using var http = new HttpClient { BaseAddress = app.Address };
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/socket.io/xhr-polling//1");
+        preflight.Headers.Add("Origin", "http://example.com");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+
+        var response = await http.SendAsync(preflight).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("http://example.com", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("POST", response.Headers.GetValues("Access-Control-Allow-Methods").Single());
+        var poll = new HttpRequestMessage(HttpMethod.Get, "/socket.io/xhr-polling//2");
+        poll.Headers.Add("Origin", "http://example.com");
+        poll.Headers.Add("Cookie", "a=b");
+        var answer = await http.SendAsync(poll).DefaultTimeout();
+        Assert.Equal("true", answer.Headers.GetValues("Access-Control-Allow-Credentials").Single());
+        Assert.Equal("text/plain; charset=UTF-8", answer.Content.Headers.ContentType!.ToString());
+    }
+}
+
+[CollectionDefinition(nameof(StaticBroadcasterCollection), DisableParallelization = true)]
+public sealed class StaticBroadcasterCollection
+{
+}
+
+[Collection(nameof(StaticBroadcasterCollection))]
+public sealed class StaticBroadcasterTests
+{
+    [Fact]
+    public async Task TheStaticBroadcasterReachesTheSessionsOfTheRunningHost()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>());
+        await using var client = new WebSocketTestClient(app.Address);
+        var id = await client.ConnectAsync();
+        await client.SubscribeAsync("static");
+        await app.Services.GetService(typeof(EventRecorder)).As<EventRecorder>().WaitForAsync(id, e => e.Contains("subscribe:static"));
+
+        Assert.Equal(1, Broadcaster.BroadcastChannel("to channel", "static"));
+        Assert.Equal(1, Broadcaster.Broadcast("to all"));
+        Broadcaster.Send(id, "to one");
+
+        Assert.Equal("to channel", await client.ReceiveTextAsync());
+        Assert.Equal("to all", await client.ReceiveTextAsync());
+        Assert.Equal("to one", await client.ReceiveTextAsync());
+        var error = Assert.Throws<NoSocketException>(() => Broadcaster.BroadcastChannel("x", "empty"));
+        Assert.Equal("There are no clients on the channel: empty", error.Message);
+    }
+}
+
+internal static class ObjectExtensions
+{
+    public static T As<T>(this object? value) => (T)value!;
+}
