@@ -28,11 +28,18 @@ internal static class FrameCodec
     /// <summary>The message text of a value: a string as is, anything else as <c>~j~</c> JSON.</summary>
     public static string ToMessageText(object? message) => message switch
     {
+        // 0.6 has no escaping: a string that starts like a JSON or heartbeat frame goes as a JSON string instead,
+        // which every 0.6 client parses back to the same string.
+        string text when IsAmbiguous(text) => JsonPrefix + JsonConvert.ToString(text),
+        JValue { Type: JTokenType.String, Value: string text } when IsAmbiguous(text) => JsonPrefix + JsonConvert.ToString(text),
         string text => text,
         JValue { Type: JTokenType.String } value => (string)value.Value!,
         JToken token => JsonPrefix + token.ToString(Formatting.None),
         _ => JsonPrefix + JsonConvert.SerializeObject(message, SerializerSettings),
     };
+
+    private static bool IsAmbiguous(string text) =>
+        text.StartsWith(JsonPrefix, StringComparison.Ordinal) || text.StartsWith(HeartbeatPrefix, StringComparison.Ordinal);
 
     /// <summary>Encodes one value as one complete frame in UTF-8.</summary>
     public static byte[] EncodeFrame(object? message) => EncodeText(ToMessageText(message));

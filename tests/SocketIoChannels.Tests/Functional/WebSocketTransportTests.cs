@@ -116,14 +116,15 @@ public sealed class JsonpPollingTransportTests : PollingTransportTests
     [Fact]
     public async Task ScriptAnswersEscapeMarkupAndLineSeparators()
     {
-        var client = await ConnectAsync();
-        var id = client.SessionId;
+        await using var client = new PollingTestClient(App.Address, jsonp: true) { AutoPoll = false };
+        var id = await client.ConnectAsync();
         var text = "</script><b>&\u2028\u2029";
-
         App.Broadcaster.Send(id, text);
-        var received = await client.ReceiveTextAsync();
 
-        Assert.Equal(text, received);
+        var body = await client.Http.GetStringAsync(client.PollPath(id)).DefaultTimeout();
+
+        Assert.Equal("io.JSONP[0]._(\"~m~15~m~\\u003c/script\\u003e\\u003cb\\u003e\\u0026\\u2028\\u2029\");", body);
+        Assert.Equal("~m~15~m~" + text, PollingTestClient.UnwrapJsonp(body));
     }
 }
 

@@ -107,6 +107,13 @@ public sealed class FrameCodecTests
     }
 
     [Fact]
+    public void AStringThatLooksLikeAJsonOrHeartbeatFrameGoesAsAJsonString()
+    {
+        Assert.Equal("~j~\"~j~{}\"", FrameCodec.ToMessageText("~j~{}"));
+        Assert.Equal("~j~\"~h~1\"", FrameCodec.ToMessageText(new JValue("~h~1")));
+    }
+
+    [Fact]
     public void ScriptStringsEscapeMarkupAndLineSeparators()
     {
         var builder = new StringBuilder();
