@@ -1,0 +1,198 @@
+// The chat page: the client side of django-socketio's demo (chat.js), without jQuery.
+// Protocol: subscribe to room-lobby, send {action: 'start', name}, then {action: 'message', message}; the server
+// answers in-use / started and sends join, message, leave and system to the room (ChatHandlers.cs).
+// User text only ever reaches the page through textContent.
+(function () {
+  'use strict';
+
+  var CHANNEL = 'room-lobby';
+  var RECONNECT_DELAY = 1000;   // ms after a dropped connection before a new socket is tried
+  var REJOIN_ATTEMPTS = 30;     // 'in-use' answers tolerated after a reconnect (our old session may still hold the name)
+
+  var form = document.getElementById('form');
+  var input = document.getElementById('text');
+  var label = document.getElementById('label');
+  var button = document.getElementById('button');
+  var status = document.getElementById('status');
+  var messages = document.getElementById('messages');
+  var people = document.getElementById('people');
+  var userList = document.getElementById('users');
+
+  var socket = null;       // the current io.Socket; events of older ones are ignored
+  var name = null;         // the nickname sent with 'start' (kept for reconnecting)
+  var myId = null;         // our user id, from 'started'
+  var started = false;     // the server accepted our nickname in the current session
+  var rejoining = 0;       // > 0 while re-sending 'start' after a reconnect
+  var retryTimer = null;
+  var userItems = {};      // user id -> <li>
+
+  function setStatus(text, offline) {
+    status.textContent = text;
+    status.className = offline ? 'status offline' : 'status';
+  }
+
+  function setChatting(chatting) {
+    label.textContent = chatting ? 'Message' : 'Nickname';
+    input.placeholder = chatting ? 'Say something' : 'Your nickname';
+    input.maxLength = chatting ? 2000 : 20;
+    button.textContent = chatting ? 'Send' : 'Join';
+    people.hidden = !chatting;
+  }
+
+  // Lines ------------------------------------------------------------------------------------------------
+
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+
+  function addLine(className, who, text) {
+    var atBottom = messages.scrollTop + messages.clientHeight >= messages.scrollHeight - 4;
+    var now = new Date();
+    var li = document.createElement('li');
+    var time = document.createElement('span');
+    var nameSpan = document.createElement('span');
+    li.className = className;
+    time.className = 'time';
+    time.textContent = '(' + pad(now.getHours()) + ':' + pad(now.getMinutes()) + ':' + pad(now.getSeconds()) + ') ';
+    li.appendChild(time);
+    if (who !== null) {
+      nameSpan.className = 'name';
+      nameSpan.textContent = who + ': ';
+      li.appendChild(nameSpan);
+    }
+    li.appendChild(document.createTextNode(text));
+    messages.appendChild(li);
+    if (atBottom) messages.scrollTop = messages.scrollHeight;
+  }
+
+  // Users ------------------------------------------------------------------------------------------------
+
+  function clearUsers() {
+    userItems = {};
+    while (userList.firstChild) userList.removeChild(userList.firstChild);
+  }
+
+  function addUser(id, who) {
+    var li = userItems[id], next = userList.firstChild;
+    if (li) return;   // already listed (a join racing with our 'started' list)
+    li = userItems[id] = document.createElement('li');
+    li.textContent = who;
+    if (id === myId) li.className = 'me';
+    while (next && next.textContent.localeCompare(who) <= 0) next = next.nextSibling;
+    userList.insertBefore(li, next);
+  }
+
+  function removeUser(id) {
+    var li = userItems[id];
+    if (!li) return;
+    delete userItems[id];
+    li.parentNode.removeChild(li);
+  }
+
+  // Socket -----------------------------------------------------------------------------------------------
+
+  function sendStart() {
+    socket.send({ action: 'start', name: name });
+  }
+
+  function connect() {
+    // Reconnection is ours (as the original demo): a brand-new socket, hence a new server session.
+    var s = socket = new io.Socket({ reconnect: false });
+    retryTimer = null;
+    setStatus(rejoining ? 'Reconnecting…' : 'Connecting…');
+    s.on('connect', function () {
+      if (s !== socket) return;
+      setStatus('Connected (' + s.transport.type + ').');
+      s.subscribe(CHANNEL);
+      if (name !== null) sendStart();
+    });
+    s.on('message', function (data) {
+      if (s === socket) receive(data);
+    });
+    s.on('disconnect', function () {
+      if (s === socket) dropped();
+    });
+    s.on('connect_failed', function () {
+      if (s === socket) dropped();
+    });
+    s.connect();
+  }
+
+  function dropped() {
+    if (started) {
+      rejoining = 1;
+      addLine('notice', null, 'Connection lost, reconnecting…');
+    }
+    started = false;
+    button.disabled = name !== null;
+    setStatus('Disconnected. Retrying in 1 s…', true);
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(connect, RECONNECT_DELAY);
+  }
+
+  function receive(data) {
+    if (data === null || typeof data !== 'object') return;
+    switch (data.action) {
+      case 'in-use':
+        if (rejoining && rejoining < REJOIN_ATTEMPTS) {
+          // Our previous session may not have ended on the server yet: ask again shortly.
+          rejoining++;
+          setStatus('Rejoining as ' + name + '…');
+          setTimeout(function () { if (socket && socket.connected && !started) sendStart(); }, RECONNECT_DELAY);
+          return;
+        }
+        rejoining = 0;
+        name = null;
+        setChatting(false);
+        button.disabled = false;
+        setStatus('That name is in use, please choose another.', true);
+        input.focus();
+        return;
+      case 'started':
+        started = true;
+        rejoining = 0;
+        myId = data.id;
+        name = data.name;
+        clearUsers();
+        (data.users || []).forEach(function (user) { addUser(user.id, user.name); });
+        setChatting(true);
+        button.disabled = false;
+        setStatus('Connected (' + socket.transport.type + ') as ' + name + '.');
+        input.focus();
+        return;
+    }
+    if (!started) return;
+    switch (data.action) {
+      case 'join':
+        addUser(data.id, data.name);
+        addLine('join', data.name, 'joins');
+        break;
+      case 'leave':
+        removeUser(data.id);
+        addLine('leave', data.name, 'leaves');
+        break;
+      case 'message':
+        addLine('message', data.name, String(data.message));
+        break;
+      case 'system':
+        addLine('system', 'SYSTEM', String(data.message));
+        break;
+    }
+  }
+
+  setChatting(false);
+
+  form.addEventListener('submit', function (event) {
+    var text = input.value.trim();
+    event.preventDefault();
+    if (!text) return;
+    input.value = '';
+    if (started) {
+      socket.send({ action: 'message', message: text });
+      return;
+    }
+    name = text;
+    button.disabled = true;
+    if (!socket) connect();
+    else if (socket.connected) sendStart();
+    // else: sent when the socket connects
+  });
+})();
