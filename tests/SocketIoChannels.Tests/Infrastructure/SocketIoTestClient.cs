@@ -140,7 +140,8 @@ public abstract class SocketIoTestClient : IAsyncDisposable
     {
         try
         {
-            await SendPayloadAsync(FrameCodec.EncodePayload(["~h~" + counter]));
+            var heartbeat = "~h~" + counter;
+            await SendPayloadAsync($"~m~{heartbeat.Length}~m~{heartbeat}");
         }
         catch (Exception)
         {
