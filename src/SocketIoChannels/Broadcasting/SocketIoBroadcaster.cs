@@ -43,10 +43,11 @@ internal sealed class SocketIoBroadcaster : ISocketIoBroadcaster
     public void Send(string sessionId, object? message)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
-        var session = sessions.Find(sessionId);
-        if (session is null || !session.TryEnqueue(FrameCodec.EncodeFrame(message)))
+        var session = sessions.Find(sessionId) ?? throw new NoSocketException("There is no socket with the session ID: " + sessionId);
+        if (!session.TryEnqueue(FrameCodec.EncodeFrame(message)))
         {
-            throw new NoSocketException("There is no socket with the session ID: " + sessionId);
+            throw new NoSocketException("The socket with the session ID " + sessionId + " has ended"
+                + (session.EndReason == SessionEndReason.SlowConsumer ? " as a slow consumer: its queue was full." : "."));
         }
     }
 

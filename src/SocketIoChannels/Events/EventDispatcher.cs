@@ -68,7 +68,15 @@ internal sealed partial class EventDispatcher
                     return false;
                 }
 
-                LogHandlerFailed(thrown, handler.Name, @event, socket.SessionId);
+                if (thrown is MessageBindingException)
+                {
+                    LogMessageNotBound(handler.Name, socket.SessionId, thrown.Message);
+                }
+                else
+                {
+                    LogHandlerFailed(thrown, handler.Name, @event, socket.SessionId);
+                }
+
                 if (@event != SocketIoEvent.Error)
                 {
                     await DispatchAsync(SocketIoEvent.Error, socket, message, channel, thrown).ConfigureAwait(false);
@@ -83,6 +91,9 @@ internal sealed partial class EventDispatcher
 
     [LoggerMessage(300, LogLevel.Error, "The handler {Handler} of {Event} threw for session {SessionId}.")]
     private partial void LogHandlerFailed(Exception exception, string handler, SocketIoEvent @event, string sessionId);
+
+    [LoggerMessage(302, LogLevel.Debug, "The handler {Handler} did not run for session {SessionId}: {Reason}")]
+    private partial void LogMessageNotBound(string handler, string sessionId, string reason);
 
     [LoggerMessage(301, LogLevel.Debug, "The handler {Handler} was cancelled: session {SessionId} ended.")]
     private partial void LogHandlerCancelled(string handler, string sessionId);

@@ -229,7 +229,18 @@ internal sealed class HandlerMethod
             return static invocation => invocation.Message;
         }
 
-        return invocation => invocation.Message?.ToObject(type);
+        return invocation =>
+        {
+            try
+            {
+                return invocation.Message?.ToObject(type);
+            }
+            catch (Exception exception) when (exception is Newtonsoft.Json.JsonException or ArgumentException or FormatException or InvalidCastException or OverflowException)
+            {
+                throw new MessageBindingException(
+                    $"The message could not be converted to {type.Name} for the handler {invocation.Event}: {exception.Message}", exception);
+            }
+        };
     }
 
     private static InvalidOperationException Unbindable(string name, SocketIoEvent @event, ParameterInfo parameter, string? reason)

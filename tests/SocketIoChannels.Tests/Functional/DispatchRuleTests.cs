@@ -148,3 +148,33 @@ public sealed class DispatchRuleTests
         Assert.Contains("SocketIo:MaxQueuedFrames", error.Message);
     }
 }
+
+public sealed class TypedMessageTests
+{
+    public sealed record Move(int X, int Y);
+
+    public sealed class TypedHandlers
+    {
+        [OnMessage]
+        public void OnMove(ISocket socket, Move message) => socket.Send(new { sum = message.X + message.Y });
+
+        [OnError]
+        public void OnBindingError(ISocket socket, MessageBindingException exception) => socket.Send("cannot bind");
+    }
+
+    [Fact]
+    public async Task MessagesBindToTypedParametersAndAMismatchIsAClientErrorLoggedAtDebug()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TypedHandlers>());
+        await using var client = new WebSocketTestClient(app.Address);
+        await client.ConnectAsync();
+
+        await client.SendAsync(new JObject { ["x"] = 2, ["y"] = 3 });
+        Assert.Equal(5, (int)(await client.ReceiveJsonAsync())["sum"]!);
+
+        await client.SendAsync(new JObject { ["x"] = "not a number" });
+        Assert.Equal("cannot bind", await client.ReceiveTextAsync());
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Level >= LogLevel.Error);
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 302 && e.Level == LogLevel.Debug);
+    }
+}
