@@ -20,8 +20,6 @@ internal sealed class ClientScript
         etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(content).AsSpan(0, 8)) + "\"";
     }
 
-    public byte[] Content => content;
-
     public async Task WriteAsync(HttpContext context)
     {
         var response = context.Response;

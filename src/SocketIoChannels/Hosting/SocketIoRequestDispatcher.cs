@@ -32,9 +32,6 @@ internal sealed partial class SocketIoRequestDispatcher
         this.logger = logger;
     }
 
-    /// <summary>The path the client script is served at, relative to the path base.</summary>
-    public string ClientScriptPath => resourcePrefix + "/socket.io.js";
-
     /// <summary>Serves the request if it is a Socket.IO request; returns <see langword="false"/> when it is not.</summary>
     public async ValueTask<bool> TryHandleAsync(HttpContext context)
     {
@@ -81,7 +78,6 @@ internal sealed partial class SocketIoRequestDispatcher
 
         var request = new TransportRequest
         {
-            TransportName = transport.Name,
             Session = session,
             Rest = segments.Length > 2 ? segments[2..] : [],
             CreateSession = () => server.StartSession(transport.Name, SocketIoRequest.FromHttpContext(context)),

@@ -52,7 +52,6 @@ internal sealed partial class SocketIoServer
         var session = store.Create(transport, request);
         var loop = Task.Run(() => RunAsync(session));
         loops[session] = loop;
-        session.Loop = loop;
         _ = loop.ContinueWith(_ => loops.TryRemove(session, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return session;
     }

@@ -65,9 +65,6 @@ internal sealed class Session
 
     public SessionEndReason EndReason { get; private set; }
 
-    /// <summary>The per-session loop that runs the handlers (set by the server when it starts it).</summary>
-    public Task? Loop { get; set; }
-
     public ChannelReader<byte[]> Outbound => outbound.Reader;
 
     public ChannelReader<InboundCommand[]> Inbound => inbound.Reader;
@@ -116,17 +113,6 @@ internal sealed class Session
         lock (channels)
         {
             return [.. channels];
-        }
-    }
-
-    public int ChannelCount
-    {
-        get
-        {
-            lock (channels)
-            {
-                return channels.Count;
-            }
         }
     }
 

@@ -41,8 +41,6 @@ internal sealed partial class SessionStore : ISessionOwner
     /// <summary>The live sessions (a moment's view, enumerated without a lock).</summary>
     public ICollection<Session> All => sessions.Values;
 
-    public IEnumerator<KeyValuePair<string, Session>> GetEnumerator() => sessions.GetEnumerator();
-
     void ISessionOwner.OnEnded(Session session)
     {
         sessions.TryRemove(new KeyValuePair<string, Session>(session.Id, session));

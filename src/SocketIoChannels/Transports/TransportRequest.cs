@@ -6,8 +6,6 @@ namespace SocketIoChannels.Transports;
 /// the session id, and how to start a new session.</summary>
 internal sealed class TransportRequest
 {
-    public required string TransportName { get; init; }
-
     public required Session? Session { get; init; }
 
     public required string[] Rest { get; init; }
