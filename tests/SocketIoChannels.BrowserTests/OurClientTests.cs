@@ -40,15 +40,7 @@ public sealed class OurClientTests(BrowserTestFixture fixture)
         await browser.RunAsync(async () =>
         {
             var socket = await ConnectAsync(browser, TestPages.OurClientPath, transport);
-            Assert.Equal(transport, await socket.TransportTypeAsync());
-            Assert.True(await socket.ConnectedAsync(), "socket.connected");
-            var sessionId = await socket.SessionIdAsync();
-            Assert.False(string.IsNullOrEmpty(sessionId), "socket.transport.sessionid is empty");
-
-            fixture.Broadcaster.Send(sessionId!, "to " + sessionId);
-            var messages = await socket.WaitForMessagesAsync(1, "the message sent to the session id");
-            JsonAssert.Equal(new JArray(Typed("string", "to " + sessionId)), messages);
-            Assert.DoesNotContain("disconnect", await socket.EventsAsync());
+            await socket.AssertConnectedWithTheServersSessionIdAsync(transport, fixture.Broadcaster);
         });
     }
 

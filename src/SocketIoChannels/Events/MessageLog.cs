@@ -24,8 +24,6 @@ internal sealed partial class MessageLog
         segments = string.IsNullOrEmpty(format) ? null : Parse(format);
     }
 
-    public bool Enabled => segments is not null && logger.IsEnabled(LogLevel.Information);
-
     public void Write(SocketIoRequest request, string type, JToken? message, string? channel)
     {
         if (segments is null || !logger.IsEnabled(LogLevel.Information))

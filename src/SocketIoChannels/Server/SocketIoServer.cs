@@ -119,7 +119,7 @@ internal sealed partial class SocketIoServer
     private void Log(bool succeeded, Session session, string type, Newtonsoft.Json.Linq.JToken? message, string? channel)
     {
         // As the original, a line is written only after the handlers of the item ran without error.
-        if (succeeded && messageLog.Enabled)
+        if (succeeded)
         {
             messageLog.Write(session.Request, type, message, channel);
         }

@@ -39,7 +39,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         var lease = session?.Attach(isPoll: false);
         if (session is null || lease is null)
         {
-            await CloseQuietlyAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.").ConfigureAwait(false);
+            await CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.").ConfigureAwait(false);
             return;
         }
 
@@ -53,7 +53,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
             LogClosing(session.Id, (int)status.Value, description);
             stopSending.Cancel();
             await sending.ConfigureAwait(false);
-            await CloseQuietlyAsync(socket, status.Value, description).ConfigureAwait(false);
+            await CloseOutputQuietlyAsync(socket, status.Value, description).ConfigureAwait(false);
             session.Detach(lease);
             return;
         }
@@ -73,7 +73,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         }
         else if (socket.State is WebSocketState.CloseReceived)
         {
-            await CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
+            await CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
         }
     }
 
@@ -232,9 +232,6 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         {
         }
     }
-
-    private static Task CloseQuietlyAsync(WebSocket socket, WebSocketCloseStatus status, string description) =>
-        CloseOutputQuietlyAsync(socket, status, description);
 
     [LoggerMessage(100, LogLevel.Trace, "Session {SessionId} received a WebSocket message of {Length} bytes.")]
     private partial void LogReceived(string sessionId, int length);

@@ -54,4 +54,19 @@ public sealed class SocketPage
     }
 
     public static JObject Typed(string type, JToken value) => new() { ["type"] = type, ["value"] = value };
+
+    /// <summary>Asserts the page is connected on <paramref name="transport"/> with the server's own session id:
+    /// a message the server sends to that id arrives, and no disconnect happened.</summary>
+    public async Task AssertConnectedWithTheServersSessionIdAsync(string transport, ISocketIoBroadcaster broadcaster)
+    {
+        Assert.Equal(transport, await TransportTypeAsync());
+        Assert.True(await ConnectedAsync(), "socket.connected");
+        var sessionId = await SessionIdAsync();
+        Assert.False(string.IsNullOrEmpty(sessionId), "socket.transport.sessionid is empty");
+
+        broadcaster.Send(sessionId!, "to " + sessionId);
+        var messages = await WaitForMessagesAsync(1, "the message sent to the session id");
+        JsonAssert.Equal(new JArray(Typed("string", "to " + sessionId)), messages);
+        Assert.DoesNotContain("disconnect", await EventsAsync());
+    }
 }
