@@ -13,12 +13,14 @@ internal sealed partial class EventDispatcher
 {
     private readonly HandlerRegistry registry;
     private readonly IServiceScopeFactory scopes;
+    private readonly EventAuthorizer authorizer;
     private readonly ILogger<EventDispatcher> logger;
 
-    public EventDispatcher(HandlerRegistry registry, IServiceScopeFactory scopes, ILogger<EventDispatcher> logger)
+    public EventDispatcher(HandlerRegistry registry, IServiceScopeFactory scopes, EventAuthorizer authorizer, ILogger<EventDispatcher> logger)
     {
         this.registry = registry;
         this.scopes = scopes;
+        this.authorizer = authorizer;
         this.logger = logger;
     }
 
@@ -56,6 +58,12 @@ internal sealed partial class EventDispatcher
                 continue;
             }
 
+            if (handler.Authorization is not null && !await authorizer.IsAllowedAsync(handler, socket, channel).ConfigureAwait(false))
+            {
+                LogNotAuthorized(handler.Name, @event, socket.SessionId);
+                continue;
+            }
+
             try
             {
                 await handler.InvokeAsync(invocation).ConfigureAwait(false);
@@ -88,6 +96,28 @@ internal sealed partial class EventDispatcher
 
         return true;
     }
+
+    /// <summary>Whether the session may subscribe to <paramref name="channel"/>: every OnSubscribe handler with
+    /// <c>[Authorize]</c> whose channel pattern matches it must authorize the session's user (private
+    /// channels).</summary>
+    public async ValueTask<bool> MaySubscribeAsync(SocketHandle socket, string channel)
+    {
+        foreach (var handler in registry.For(SocketIoEvent.Subscribe))
+        {
+            if (handler.Authorization is not null
+                && (handler.Channel is null || handler.Channel.IsMatch(channel))
+                && !await authorizer.IsAllowedAsync(handler, socket, channel).ConfigureAwait(false))
+            {
+                LogNotAuthorized(handler.Name, SocketIoEvent.Subscribe, socket.SessionId);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(320, LogLevel.Debug, "The handler {Handler} of {Event} did not run for session {SessionId}: its user is not authorized ([Authorize]).")]
+    private partial void LogNotAuthorized(string handler, SocketIoEvent @event, string sessionId);
 
     [LoggerMessage(300, LogLevel.Error, "The handler {Handler} of {Event} threw for session {SessionId}.")]
     private partial void LogHandlerFailed(Exception exception, string handler, SocketIoEvent @event, string sessionId);

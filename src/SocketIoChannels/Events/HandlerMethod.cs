@@ -22,6 +22,7 @@ internal sealed class HandlerMethod
         Channel = channel;
         this.binders = binders;
         this.exceptionType = exceptionType;
+        Authorization = HandlerAuthorization.For(method);
         if (!method.IsStatic)
         {
             factory = ActivatorUtilities.CreateFactory(method.DeclaringType!, Type.EmptyTypes);
@@ -33,6 +34,9 @@ internal sealed class HandlerMethod
     public MethodInfo Method { get; }
 
     public Regex? Channel { get; }
+
+    /// <summary>The <c>[Authorize]</c> data of the method and its class, or <see langword="null"/>.</summary>
+    public Microsoft.AspNetCore.Authorization.IAuthorizeData[]? Authorization { get; }
 
     public string Name => Method.DeclaringType!.Name + "." + Method.Name;
 

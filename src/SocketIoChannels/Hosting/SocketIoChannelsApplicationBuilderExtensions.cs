@@ -61,7 +61,8 @@ public static class SocketIoChannelsApplicationBuilderExtensions
         }
 
         _ = services.GetRequiredService<IOptions<SocketIoOptions>>().Value; // validates the options now
-        _ = services.GetRequiredService<HandlerRegistry>(); // fails now on a handler that cannot be bound
+        var registry = services.GetRequiredService<HandlerRegistry>(); // fails now on a handler that cannot be bound
+        services.GetRequiredService<EventAuthorizer>().EnsureAvailable(registry); // and on [Authorize] without AddAuthorization()
         return services.GetRequiredService<SocketIoRequestDispatcher>();
     }
 }

@@ -50,7 +50,10 @@ public static class SocketIoChannelsServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<SocketIoOptions>>().Value;
             return new SessionTimings(provider.GetRequiredService<TimeProvider>(), options.MaxQueuedFrames, options.HeartbeatInterval,
-                options.HeartbeatTimeout, options.PollDuration, options.PollingCloseTimeout, options.WebSocketCloseTimeout);
+                options.HeartbeatTimeout, options.PollDuration, options.PollingCloseTimeout, options.WebSocketCloseTimeout)
+            {
+                Limits = Protocol.InboundLimits.From(options),
+            };
         });
         services.AddSingleton<SessionStore>();
         services.AddSingleton<SessionSweeper>();
@@ -58,6 +61,7 @@ public static class SocketIoChannelsServiceCollectionExtensions
         services.AddSingleton<SocketIoBroadcaster>();
         services.AddSingleton<ISocketIoBroadcaster>(provider => provider.GetRequiredService<SocketIoBroadcaster>());
         services.AddSingleton(provider => new HandlerRegistry(provider.GetRequiredService<HandlerSources>(), provider.GetService<IServiceProviderIsService>()));
+        services.AddSingleton<EventAuthorizer>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton(provider => new MessageLog(
             provider.GetRequiredService<IOptions<SocketIoOptions>>().Value.MessageLogFormat,

@@ -29,6 +29,32 @@ public sealed class SocketIoOptions
     /// HTTP 413 or WebSocket close code 1009. Default 1 MB.</summary>
     public long MaxMessageSize { get; set; } = 1024 * 1024;
 
+    /// <summary>The most frames one payload (one WebSocket message or one POST) may hold, heartbeats included.
+    /// A payload with more is refused as a whole: HTTP 400 or WebSocket close code 1008. Default 1,000.</summary>
+    public int MaxFramesPerPayload { get; set; } = 1000;
+
+    /// <summary>The longest channel name a client may subscribe to or unsubscribe from, in UTF-16 characters. A
+    /// payload naming a longer one is refused as a whole: HTTP 400 or WebSocket close code 1008. Default 256.</summary>
+    public int MaxChannelNameLength { get; set; } = 256;
+
+    /// <summary>How many distinct channels one client may have asked to subscribe to (and not unsubscribed
+    /// from), refused subscriptions included; channels the server subscribes it to with
+    /// <see cref="ISocket.Subscribe"/> do not count. A payload that would exceed it is refused as a whole: HTTP
+    /// 400 or WebSocket close code 1008. Default 100.</summary>
+    public int MaxChannelsPerSession { get; set; } = 100;
+
+    /// <summary>
+    /// The origins whose pages may connect, as <c>scheme://host[:port]</c> (e.g. <c>https://example.com</c>), on
+    /// every transport. Empty (the default): only the app's own origin, the scheme, host and port of the request
+    /// itself. <c>*</c> allows every origin. A request with no <c>Origin</c> header is checked by its
+    /// <c>Referer</c> (script-tag and iframe transports send no Origin); a request with neither is allowed unless
+    /// the browser marked it cross-site (<c>Sec-Fetch-Site</c>), since non-browser clients send neither. A
+    /// refused WebSocket upgrade gets 403, a refused POST 401, a refused jsonp-polling poll the 0.6 alert script,
+    /// any other refused request 403.
+    /// </summary>
+    /// <remarks>Socket.IO 0.6: the server's <c>origins</c> option (which defaulted to every origin).</remarks>
+    public IList<string> AllowedOrigins { get; } = [];
+
     /// <summary>How often a heartbeat <c>~h~N</c> is sent on WebSocket sessions. Default 10 s (the 0.6 client
     /// gives up after 15 s of silence).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);

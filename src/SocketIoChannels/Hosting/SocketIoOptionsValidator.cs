@@ -33,6 +33,17 @@ internal sealed class SocketIoOptionsValidator : IValidateOptions<SocketIoOption
             failures.Add($"SocketIo:MaxMessageSize must be at most {int.MaxValue / 2} bytes (was {options.MaxMessageSize}).");
         }
 
+        AtLeast(options.MaxFramesPerPayload, 2, nameof(options.MaxFramesPerPayload), failures);
+        AtLeast(options.MaxChannelNameLength, 1, nameof(options.MaxChannelNameLength), failures);
+        AtLeast(options.MaxChannelsPerSession, 1, nameof(options.MaxChannelsPerSession), failures);
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (origin != "*" && !OriginPolicy.TryNormalize(origin, out _))
+            {
+                failures.Add($"SocketIo:AllowedOrigins entry \"{origin}\" is not \"*\" or an origin such as \"https://example.com\" or \"http://localhost:5000\" (scheme, host and optional port; no path).");
+            }
+        }
+
         Positive(options.HeartbeatInterval, nameof(options.HeartbeatInterval), failures);
         Positive(options.HeartbeatTimeout, nameof(options.HeartbeatTimeout), failures);
         Positive(options.PollDuration, nameof(options.PollDuration), failures);
@@ -43,6 +54,14 @@ internal sealed class SocketIoOptionsValidator : IValidateOptions<SocketIoOption
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void AtLeast(int value, int minimum, string name, List<string> failures)
+    {
+        if (value < minimum)
+        {
+            failures.Add($"SocketIo:{name} must be at least {minimum} (was {value}).");
+        }
     }
 
     private static void Positive(TimeSpan value, string name, List<string> failures)

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SocketIoChannels.Protocol;
 using SocketIoChannels.Server;
 using SocketIoChannels.Transports;
 
@@ -19,6 +20,7 @@ internal sealed partial class SocketIoRequestDispatcher
     private readonly FrozenDictionary<string, ISocketIoTransport> transports;
     private readonly string resourcePrefix;
     private readonly long maxMessageSize;
+    private readonly OriginPolicy origins;
     private readonly ILogger<SocketIoRequestDispatcher> logger;
 
     public SocketIoRequestDispatcher(SocketIoServer server, ClientScript clientScript, IEnumerable<ISocketIoTransport> transports,
@@ -29,6 +31,7 @@ internal sealed partial class SocketIoRequestDispatcher
         this.transports = transports.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
         resourcePrefix = "/" + options.Value.Resource.Trim('/');
         maxMessageSize = options.Value.MaxMessageSize;
+        origins = new OriginPolicy(options.Value.AllowedOrigins);
         this.logger = logger;
     }
 
@@ -62,6 +65,13 @@ internal sealed partial class SocketIoRequestDispatcher
             return false;
         }
 
+        if (origins.Refuse(context.Request) is { } refusedOrigin)
+        {
+            LogOriginRefused(transport.Name, refusedOrigin);
+            await RefuseOriginAsync(context, transport.Name, refusedOrigin).ConfigureAwait(false);
+            return true;
+        }
+
         var sessionId = segments.Length > 1 ? segments[1] : string.Empty;
         Sessions.Session? session = null;
         if (sessionId.Length > 0)
@@ -91,13 +101,13 @@ internal sealed partial class SocketIoRequestDispatcher
         catch (TransportException exception)
         {
             LogClientError(transport.Name, exception.StatusCode, exception.Message);
-            if (!context.Response.HasStarted)
-            {
-                context.Response.Clear();
-                context.Response.StatusCode = exception.StatusCode;
-                context.Response.ContentType = "text/plain; charset=utf-8";
-                await context.Response.WriteAsync(exception.Message, context.RequestAborted).ConfigureAwait(false);
-            }
+            await WriteErrorAsync(context, exception.StatusCode, exception.Message).ConfigureAwait(false);
+        }
+        catch (InvalidPayloadException exception)
+        {
+            // A POST whose payload is malformed or over a limit: none of it was used, the session goes on.
+            LogClientError(transport.Name, StatusCodes.Status400BadRequest, exception.Message);
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, exception.Message).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -106,6 +116,40 @@ internal sealed partial class SocketIoRequestDispatcher
 
         return true;
     }
+
+    private static async Task WriteErrorAsync(HttpContext context, int statusCode, string text)
+    {
+        if (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Response.StatusCode = statusCode;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Spec §3.7, §6.1: a POST gets 401 <c>unauthorized</c>; a jsonp-polling poll gets the 0.6 alert script
+    /// (a script tag cannot read a status); everything else, WebSocket upgrades included, 403. No session is
+    /// created and no CORS header is sent.</summary>
+    private static Task RefuseOriginAsync(HttpContext context, string transport, string origin)
+    {
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            return WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "unauthorized");
+        }
+
+        if (transport == "jsonp-polling" && HttpMethods.IsGet(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "text/javascript; charset=UTF-8";
+            return context.Response.WriteAsync("alert('Cross domain security restrictions not met');", context.RequestAborted);
+        }
+
+        return WriteErrorAsync(context, StatusCodes.Status403Forbidden, "Origin not allowed: " + origin + " (see SocketIoOptions.AllowedOrigins).");
+    }
+
+    [LoggerMessage(20, LogLevel.Debug, "A {Transport} request from the origin {Origin} was refused: it is not in SocketIoOptions.AllowedOrigins.")]
+    private partial void LogOriginRefused(string transport, string origin);
 
     [LoggerMessage(1, LogLevel.Debug, "A {Transport} request named the unknown or ended session {SessionId}: connection closed.")]
     private partial void LogUnknownSession(string transport, string sessionId);

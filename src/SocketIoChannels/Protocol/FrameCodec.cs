@@ -89,16 +89,31 @@ internal static class FrameCodec
     /// well formed; on a framing error the frames decoded before it are kept and the rest is dropped.
     /// Never throws.
     /// </summary>
-    public static bool TryDecode(string payload, List<InboundFrame> frames, out string? error)
+    public static bool TryDecode(string payload, List<InboundFrame> frames, out string? error) =>
+        Decode(payload, frames, int.MaxValue, out error) == DecodeResult.Ok;
+
+    /// <summary>
+    /// Decodes a payload into <paramref name="frames"/>, stopping with <see cref="DecodeResult.TooManyFrames"/> when it
+    /// holds more than <paramref name="maxFrames"/> frames (heartbeats included). On an error the frames decoded
+    /// before it are kept. Never throws.
+    /// </summary>
+    public static DecodeResult Decode(string payload, List<InboundFrame> frames, int maxFrames, out string? error)
     {
         error = null;
         var position = 0;
+        var count = 0;
         while (position < payload.Length)
         {
+            if (count == maxFrames)
+            {
+                error = $"a payload may hold at most {maxFrames} frames";
+                return DecodeResult.TooManyFrames;
+            }
+
             if (string.CompareOrdinal(payload, position, Marker, 0, 3) != 0)
             {
                 error = $"expected ~m~ at {position}";
-                return false;
+                return DecodeResult.Malformed;
             }
 
             position += 3;
@@ -110,7 +125,7 @@ internal static class FrameCodec
                 if (length > int.MaxValue)
                 {
                     error = $"frame length too large at {digitsStart}";
-                    return false;
+                    return DecodeResult.Malformed;
                 }
 
                 position++;
@@ -119,20 +134,20 @@ internal static class FrameCodec
             if (position == digitsStart)
             {
                 error = $"frame length is not a number at {digitsStart}";
-                return false;
+                return DecodeResult.Malformed;
             }
 
             if (string.CompareOrdinal(payload, position, Marker, 0, 3) != 0)
             {
                 error = $"expected ~m~ after the frame length at {position}";
-                return false;
+                return DecodeResult.Malformed;
             }
 
             position += 3;
             if (length > payload.Length - position)
             {
                 error = $"frame length {length} is larger than the {payload.Length - position} characters left";
-                return false;
+                return DecodeResult.Malformed;
             }
 
             var end = position + (int)length;
@@ -140,14 +155,15 @@ internal static class FrameCodec
             if (end > position && end < payload.Length && char.IsHighSurrogate(payload[end - 1]) && char.IsLowSurrogate(payload[end]))
             {
                 error = $"frame length {length} splits a surrogate pair";
-                return false;
+                return DecodeResult.Malformed;
             }
 
             frames.Add(Classify(payload.Substring(position, (int)length)));
+            count++;
             position = end;
         }
 
-        return true;
+        return DecodeResult.Ok;
     }
 
     private static InboundFrame Classify(string message)
@@ -184,9 +200,17 @@ internal static class FrameCodec
         }
         catch (JsonException exception)
         {
-            error = exception.Message;
+            error = ShortJsonError(exception.Message);
             return null;
         }
+    }
+
+    // Newtonsoft's messages end with the path, which repeats the input ("Path '[0][0][0]…'"): keep the reason only.
+    private static string ShortJsonError(string message)
+    {
+        var path = message.IndexOf(" Path '", StringComparison.Ordinal);
+        var reason = path > 0 ? message[..path] : message;
+        return reason.Length > 80 ? reason[..80] : reason;
     }
 
     /// <summary>Concatenates encoded frames into one buffer rented from <paramref name="pool"/>.</summary>

@@ -95,6 +95,13 @@ internal sealed partial class SocketIoServer
         switch (command.Kind)
         {
             case InboundCommandKind.Subscribe:
+                if (!await dispatcher.MaySubscribeAsync(socket, command.Channel!).ConfigureAwait(false))
+                {
+                    // A private channel this user may not join: not subscribed, no OnSubscribe, no log line.
+                    LogSubscriptionRefused(session.Id, command.Channel!);
+                    return;
+                }
+
                 socket.Subscribe(command.Channel!);
                 succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Subscribe, socket, channel: command.Channel).ConfigureAwait(false);
                 Log(succeeded, session, "subscribe", null, command.Channel);
@@ -175,6 +182,9 @@ internal sealed partial class SocketIoServer
             LogStopTimedOut(loops.Count);
         }
     }
+
+    [LoggerMessage(230, LogLevel.Debug, "Session {SessionId} may not subscribe to {Channel}: an [Authorize] OnSubscribe handler refused it.")]
+    private partial void LogSubscriptionRefused(string sessionId, string channel);
 
     [LoggerMessage(220, LogLevel.Error, "The loop of session {SessionId} failed; the session was ended.")]
     private partial void LogLoopFailed(Exception exception, string sessionId);

@@ -17,6 +17,7 @@ internal sealed class Session
     private readonly ISessionOwner owner;
     private readonly SessionTimings timings;
     private readonly List<string> channels = [];
+    private readonly ClientChannelClaims clientChannels = new();
     private TransportLease? lease;
     private CancellationTokenSource? ended;
     private long closedAt;
@@ -140,40 +141,20 @@ internal sealed class Session
 
     /// <summary>Takes the payload of one transport message (a WebSocket message, a POST's <c>data</c>): heartbeat
     /// echoes are handled at once, every other command is queued for the session loop in order. Waits when the
-    /// loop is behind (back-pressure on this client only). Returns the framing or command problems found.</summary>
+    /// loop is behind (back-pressure on this client only). Throws <see cref="InvalidPayloadException"/> when the
+    /// payload is malformed or over a limit: then none of it is used. Returns a problem when the session ended
+    /// before the commands were queued.</summary>
     public async ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, CancellationToken cancellationToken)
     {
         var frames = new List<InboundFrame>();
-        string? problem = null;
-        if (!FrameCodec.TryDecode(payload, frames, out var error))
-        {
-            // jsonp-polling POSTs come from a textarea, where the browser turned every \n into \r\n (spec §3.6).
-            if (normalizeNewlines && payload.Contains('\r'))
-            {
-                var normalized = new List<InboundFrame>();
-                if (FrameCodec.TryDecode(payload.Replace("\r\n", "\n", StringComparison.Ordinal), normalized, out _))
-                {
-                    frames = normalized;
-                    error = null;
-                }
-            }
-
-            problem = error;
-        }
-
-        var commands = new List<InboundCommand>(frames.Count);
+        var commands = new List<InboundCommand>();
+        InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, clientChannels, frames, commands);
         foreach (var frame in frames)
         {
             if (frame.Kind == FrameKind.Heartbeat)
             {
                 OnHeartbeatEcho(frame.Text);
             }
-        }
-
-        var parseProblems = ClientCommandParser.Parse(frames, commands);
-        if (parseProblems is not null)
-        {
-            problem = problem is null ? string.Join("; ", parseProblems) : problem + "; " + string.Join("; ", parseProblems);
         }
 
         if (commands.Count > 0)
@@ -184,11 +165,11 @@ internal sealed class Session
             }
             catch (ChannelClosedException)
             {
-                problem = (problem is null ? string.Empty : problem + "; ") + "the session ended before its messages were handled";
+                return "the session ended before its messages were handled";
             }
         }
 
-        return problem;
+        return null;
     }
 
     private void OnHeartbeatEcho(string counterText)

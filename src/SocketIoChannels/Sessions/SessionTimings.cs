@@ -1,6 +1,6 @@
 namespace SocketIoChannels.Sessions;
 
-/// <summary>The timing and size settings of sessions, in <see cref="TimeProvider"/> timestamp ticks.</summary>
+/// <summary>The timing, size and input-limit settings of sessions, in <see cref="TimeProvider"/> timestamp ticks.</summary>
 internal sealed class SessionTimings
 {
     private readonly TimeProvider timeProvider;
@@ -22,6 +22,9 @@ internal sealed class SessionTimings
     }
 
     public TimeProvider TimeProvider => timeProvider;
+
+    /// <summary>The limits on what one client may send.</summary>
+    public SocketIoChannels.Protocol.InboundLimits Limits { get; init; } = SocketIoChannels.Protocol.InboundLimits.Default;
 
     public int MaxQueuedFrames { get; }
 

@@ -189,7 +189,18 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                     }
 
                     LogReceived(session.Id, length);
-                    var problem = await session.ReceiveAsync(payload, normalizeNewlines: false, cancellationToken).ConfigureAwait(false);
+                    string? problem;
+                    try
+                    {
+                        problem = await session.ReceiveAsync(payload, normalizeNewlines: false, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (InvalidPayloadException exception)
+                    {
+                        // None of the payload was used: say why (1008 over a limit, 1007 malformed) and close.
+                        return (exception.OverLimit ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.InvalidPayloadData,
+                            CloseReason(exception.Message));
+                    }
+
                     if (problem is not null)
                     {
                         LogBadPayload(session.Id, problem);
@@ -214,6 +225,17 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         }
 
         return (null, string.Empty);
+    }
+
+    // A close reason may have at most 123 UTF-8 bytes (RFC 6455 §5.5).
+    private static string CloseReason(string text)
+    {
+        while (Encoding.UTF8.GetByteCount(text) > 123)
+        {
+            text = text[..^1];
+        }
+
+        return text;
     }
 
     private static async Task CloseOutputQuietlyAsync(WebSocket socket, WebSocketCloseStatus status, string description)
