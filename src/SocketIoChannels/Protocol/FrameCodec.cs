@@ -29,17 +29,67 @@ internal static class FrameCodec
     public static string ToMessageText(object? message) => message switch
     {
         // 0.6 has no escaping: a string that starts like a JSON or heartbeat frame goes as a JSON string instead,
-        // which every 0.6 client parses back to the same string.
-        string text when IsAmbiguous(text) => JsonPrefix + JsonConvert.ToString(text),
-        JValue { Type: JTokenType.String, Value: string text } when IsAmbiguous(text) => JsonPrefix + JsonConvert.ToString(text),
+        // which every 0.6 client parses back to the same string. So does a string with a lone surrogate, which
+        // UTF-8 cannot carry but a JSON \uXXXX escape can.
+        string text when NeedsJson(text) => JsonPrefix + EscapeLoneSurrogates(JsonConvert.ToString(text)),
+        JValue { Type: JTokenType.String, Value: string text } when NeedsJson(text) => JsonPrefix + EscapeLoneSurrogates(JsonConvert.ToString(text)),
         string text => text,
         JValue { Type: JTokenType.String } value => (string)value.Value!,
-        JToken token => JsonPrefix + token.ToString(Formatting.None),
-        _ => JsonPrefix + JsonConvert.SerializeObject(message, SerializerSettings),
+        JToken token => JsonPrefix + EscapeLoneSurrogates(token.ToString(Formatting.None)),
+        _ => JsonPrefix + EscapeLoneSurrogates(JsonConvert.SerializeObject(message, SerializerSettings)),
     };
 
-    private static bool IsAmbiguous(string text) =>
-        text.StartsWith(JsonPrefix, StringComparison.Ordinal) || text.StartsWith(HeartbeatPrefix, StringComparison.Ordinal);
+    private static bool NeedsJson(string text) =>
+        text.StartsWith(JsonPrefix, StringComparison.Ordinal) || text.StartsWith(HeartbeatPrefix, StringComparison.Ordinal)
+        || IndexOfLoneSurrogate(text, 0) >= 0;
+
+    /// <summary>The index of the first surrogate at or after <paramref name="start"/> that is not half of a pair,
+    /// or -1.</summary>
+    internal static int IndexOfLoneSurrogate(string text, int start)
+    {
+        var span = text.AsSpan();
+        for (var i = start; i < span.Length; i++)
+        {
+            var next = span[i..].IndexOfAnyInRange('\uD800', '\uDFFF');
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            i += next;
+            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            return i;
+        }
+
+        return -1;
+    }
+
+    // In serialized JSON a surrogate can only be inside a string literal, where \uXXXX means the same code unit.
+    private static string EscapeLoneSurrogates(string json)
+    {
+        var lone = IndexOfLoneSurrogate(json, 0);
+        if (lone < 0)
+        {
+            return json;
+        }
+
+        var builder = new StringBuilder(json.Length + 16);
+        var copied = 0;
+        while (lone >= 0)
+        {
+            builder.Append(json, copied, lone - copied);
+            AppendUnicodeEscape(builder, json[lone]);
+            copied = lone + 1;
+            lone = IndexOfLoneSurrogate(json, copied);
+        }
+
+        return builder.Append(json, copied, json.Length - copied).ToString();
+    }
 
     /// <summary>Encodes one value as one complete frame in UTF-8.</summary>
     public static byte[] EncodeFrame(object? message) => EncodeText(ToMessageText(message));

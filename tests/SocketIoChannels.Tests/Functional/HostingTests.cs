@@ -72,7 +72,7 @@ public sealed class HostingTests
     [Fact]
     public async Task XhrPollingAnswersPreflightsAndEchoesTheOrigin()
     {
-        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>());
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>(), o => o.AllowedOrigins.Add("http://example.com"));
         using var http = new HttpClient { BaseAddress = app.Address };
         var preflight = new HttpRequestMessage(HttpMethod.Options, "/socket.io/xhr-polling//1");
         preflight.Headers.Add("Origin", "http://example.com");

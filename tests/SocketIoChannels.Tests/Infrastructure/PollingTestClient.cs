@@ -17,10 +17,16 @@ public sealed partial class PollingTestClient : SocketIoTestClient
     private string? sid;
     private long timestamp = 1;
 
-    public PollingTestClient(Uri server, bool jsonp) : base(server)
+    public PollingTestClient(Uri server, bool jsonp, System.Net.CookieContainer? cookies = null) : base(server)
     {
         this.jsonp = jsonp;
-        http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(40) };
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (cookies is not null)
+        {
+            handler.CookieContainer = cookies;
+        }
+
+        http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(40) };
     }
 
     public override string Transport => jsonp ? "jsonp-polling" : "xhr-polling";

@@ -17,6 +17,9 @@ public sealed class WebSocketTestClient : SocketIoTestClient
 
     public override string Transport { get; }
 
+    /// <summary>The handshake options (headers such as Origin, cookies) before <c>ConnectAsync</c>.</summary>
+    public ClientWebSocketOptions Options => socket.Options;
+
     public WebSocketCloseStatus? CloseStatus => socket.CloseStatus;
 
     public string? CloseStatusDescription => socket.CloseStatusDescription;
