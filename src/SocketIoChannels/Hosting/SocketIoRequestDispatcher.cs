@@ -109,6 +109,12 @@ internal sealed partial class SocketIoRequestDispatcher
             LogClientError(transport.Name, StatusCodes.Status400BadRequest, exception.Message);
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, exception.Message).ConfigureAwait(false);
         }
+        catch (BadHttpRequestException exception)
+        {
+            // Kestrel's own limits, e.g. a body that arrives slower than MinRequestBodyDataRate (slow loris): 408.
+            LogClientError(transport.Name, exception.StatusCode, exception.Message);
+            await WriteErrorAsync(context, exception.StatusCode, exception.Message).ConfigureAwait(false);
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away: control flow, not an error.
