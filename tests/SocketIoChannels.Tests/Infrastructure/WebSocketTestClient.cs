@@ -20,6 +20,9 @@ public sealed class WebSocketTestClient : SocketIoTestClient
     /// <summary>The handshake options (headers such as Origin, cookies) before <c>ConnectAsync</c>.</summary>
     public ClientWebSocketOptions Options => socket.Options;
 
+    /// <summary>The status of a refused handshake (with <c>Options.CollectHttpResponseDetails</c>).</summary>
+    public System.Net.HttpStatusCode HttpStatusCode => socket.HttpStatusCode;
+
     public WebSocketCloseStatus? CloseStatus => socket.CloseStatus;
 
     public string? CloseStatusDescription => socket.CloseStatusDescription;
