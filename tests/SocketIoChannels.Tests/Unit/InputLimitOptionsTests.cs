@@ -1,0 +1,59 @@
+using SocketIoChannels.Hosting;
+
+namespace SocketIoChannels.Tests.Unit;
+
+public sealed class InputLimitOptionsTests
+{
+    private static IEnumerable<string> Failures(Action<SocketIoOptions> change)
+    {
+        var options = new SocketIoOptions();
+        change(options);
+        return new SocketIoOptionsValidator().Validate(null, options).Failures ?? [];
+    }
+
+    [Fact]
+    public void TheDefaultsAreSafeAndValid()
+    {
+        var options = new SocketIoOptions();
+
+        Assert.Equal((1000, 256, 100, 1024 * 1024L), (options.MaxFramesPerPayload, options.MaxChannelNameLength, options.MaxChannelsPerSession, options.MaxMessageSize));
+        Assert.Empty(options.AllowedOrigins);
+        Assert.Empty(Failures(_ => { }));
+    }
+
+    [Theory]
+    [InlineData(nameof(SocketIoOptions.MaxFramesPerPayload), "SocketIo:MaxFramesPerPayload must be at least 2 (was 1).")]
+    [InlineData(nameof(SocketIoOptions.MaxChannelNameLength), "SocketIo:MaxChannelNameLength must be at least 1 (was 0).")]
+    [InlineData(nameof(SocketIoOptions.MaxChannelsPerSession), "SocketIo:MaxChannelsPerSession must be at least 1 (was 0).")]
+    public void LimitsBelowTheirMinimumAreNamed(string option, string failure)
+    {
+        var failures = Failures(o =>
+        {
+            o.MaxFramesPerPayload = option == nameof(o.MaxFramesPerPayload) ? 1 : o.MaxFramesPerPayload;
+            o.MaxChannelNameLength = option == nameof(o.MaxChannelNameLength) ? 0 : o.MaxChannelNameLength;
+            o.MaxChannelsPerSession = option == nameof(o.MaxChannelsPerSession) ? 0 : o.MaxChannelsPerSession;
+        });
+
+        Assert.Equal(failure, Assert.Single(failures));
+    }
+
+    [Theory]
+    [InlineData("*", true)]
+    [InlineData("https://example.com", true)]
+    [InlineData("http://localhost:5000", true)]
+    [InlineData("https://example.com/", true)]
+    [InlineData("example.com", false)]
+    [InlineData("https://example.com/chat", false)]
+    [InlineData("ftp://example.com", false)]
+    [InlineData("https://*.example.com", false)]
+    public void AllowedOriginsMustBeOriginsOrStar(string origin, bool valid)
+    {
+        var failures = Failures(o => o.AllowedOrigins.Add(origin));
+
+        Assert.Equal(valid, !failures.Any());
+        if (!valid)
+        {
+            Assert.Contains(origin, Assert.Single(failures), StringComparison.Ordinal);
+        }
+    }
+}
