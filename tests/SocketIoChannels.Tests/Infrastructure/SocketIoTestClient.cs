@@ -45,11 +45,13 @@ public abstract class SocketIoTestClient : IAsyncDisposable
     /// <summary>Connects and returns the session id (the first frame).</summary>
     public async Task<string> ConnectAsync(string? resumeSessionId = null)
     {
-        await OpenAsync(resumeSessionId).DefaultTimeout();
         if (resumeSessionId is not null)
         {
+            // Before opening: a poll that fails at once must not fault the id of a resumed session.
             sessionId.TrySetResult(resumeSessionId);
         }
+
+        await OpenAsync(resumeSessionId).DefaultTimeout();
 
         return await sessionId.Task.DefaultTimeout();
     }
