@@ -20,14 +20,27 @@ internal sealed class EventAuthorizer
         this.services = services;
     }
 
-    /// <summary>Throws at startup when a handler has <c>[Authorize]</c> but the app has no authorization services.</summary>
+    /// <summary>Throws at startup when a handler has <c>[Authorize]</c> but the app has no authorization services,
+    /// or names a policy that does not exist.</summary>
     public void EnsureAvailable(HandlerRegistry registry)
     {
-        var protectedHandler = Enum.GetValues<SocketIoEvent>().SelectMany(registry.For).FirstOrDefault(h => h.Authorization is not null);
-        if (protectedHandler is not null && services.GetService<IAuthorizationService>() is null)
+        foreach (var handler in Enum.GetValues<SocketIoEvent>().SelectMany(registry.For).Where(h => h.Authorization is not null))
         {
-            throw new InvalidOperationException(
-                $"The handler {protectedHandler.Name} has [Authorize], but no authorization services are registered: call builder.Services.AddAuthorization().");
+            if (services.GetService<IAuthorizationService>() is null || services.GetService<IAuthorizationPolicyProvider>() is null)
+            {
+                throw new InvalidOperationException(
+                    $"The handler {handler.Name} has [Authorize], but no authorization services are registered: call builder.Services.AddAuthorization().");
+            }
+
+            try
+            {
+                // Policy providers answer from memory at startup; a missing policy fails now, not at the first event.
+                policies.GetOrAdd(handler, CombineAsync).GetAwaiter().GetResult();
+            }
+            catch (InvalidOperationException exception)
+            {
+                throw new InvalidOperationException($"The [Authorize] of the handler {handler.Name} cannot be used: {exception.Message}", exception);
+            }
         }
     }
 

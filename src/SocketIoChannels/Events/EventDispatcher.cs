@@ -58,14 +58,14 @@ internal sealed partial class EventDispatcher
                 continue;
             }
 
-            if (handler.Authorization is not null && !await authorizer.IsAllowedAsync(handler, socket, channel).ConfigureAwait(false))
-            {
-                LogNotAuthorized(handler.Name, @event, socket.SessionId);
-                continue;
-            }
-
             try
             {
+                if (handler.Authorization is not null && !await authorizer.IsAllowedAsync(handler, socket, channel).ConfigureAwait(false))
+                {
+                    LogNotAuthorized(handler.Name, @event, socket.SessionId);
+                    continue;
+                }
+
                 await handler.InvokeAsync(invocation).ConfigureAwait(false);
             }
             catch (Exception thrown)
@@ -104,9 +104,24 @@ internal sealed partial class EventDispatcher
     {
         foreach (var handler in registry.For(SocketIoEvent.Subscribe))
         {
-            if (handler.Authorization is not null
-                && (handler.Channel is null || handler.Channel.IsMatch(channel))
-                && !await authorizer.IsAllowedAsync(handler, socket, channel).ConfigureAwait(false))
+            if (handler.Authorization is null || (handler.Channel is not null && !handler.Channel.IsMatch(channel)))
+            {
+                continue;
+            }
+
+            bool allowed;
+            try
+            {
+                allowed = await authorizer.IsAllowedAsync(handler, socket, channel).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                // An authorization handler that throws refuses (fail closed).
+                LogHandlerFailed(exception, handler.Name, SocketIoEvent.Subscribe, socket.SessionId);
+                allowed = false;
+            }
+
+            if (!allowed)
             {
                 LogNotAuthorized(handler.Name, SocketIoEvent.Subscribe, socket.SessionId);
                 return false;

@@ -206,3 +206,23 @@ public sealed class AuthorizeWithoutAuthorizationServicesTests
         Assert.Contains("AddAuthorization()", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class UnknownPolicyHandlers
+{
+    [OnMessage]
+    [Authorize(Policy = "no-such-policy")]
+    public static void Guarded(ISocket socket) => socket.Send("guarded");
+}
+
+public sealed class AuthorizeWithAnUnknownPolicyTests
+{
+    [Fact]
+    public async Task AnUnknownPolicyFailsTheStartupNamingTheHandler()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync(
+            h => h.AddEventHandler<UnknownPolicyHandlers>(), services: s => s.AddAuthorization()));
+
+        Assert.Contains("UnknownPolicyHandlers.Guarded", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no-such-policy", error.Message, StringComparison.Ordinal);
+    }
+}

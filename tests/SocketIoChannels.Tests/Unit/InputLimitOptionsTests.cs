@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using SocketIoChannels.Hosting;
 
 namespace SocketIoChannels.Tests.Unit;
@@ -55,5 +56,24 @@ public sealed class InputLimitOptionsTests
         {
             Assert.Contains(origin, Assert.Single(failures), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void AllowedOriginsBindFromConfiguration()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["SocketIo:AllowedOrigins:0"] = "https://www.example.com",
+                ["SocketIo:AllowedOrigins:1"] = "https://admin.example.com",
+                ["SocketIo:MaxChannelsPerSession"] = "5",
+            })
+            .Build();
+        var options = new SocketIoOptions();
+
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(SocketIoOptions.SectionName), options);
+
+        Assert.Equal(["https://www.example.com", "https://admin.example.com"], options.AllowedOrigins);
+        Assert.Equal(5, options.MaxChannelsPerSession);
     }
 }
