@@ -91,7 +91,7 @@ internal sealed class OriginPolicy
             return false;
         }
 
-        normalized = uri.Scheme + "://" + uri.Host.ToLowerInvariant() + ":" + uri.Port.ToString(CultureInfo.InvariantCulture);
+        normalized = uri.Scheme + "://" + uri.IdnHost.ToLowerInvariant() + ":" + uri.Port.ToString(CultureInfo.InvariantCulture);
         return true;
     }
 
