@@ -39,6 +39,9 @@ public sealed class TransportPropertyTests : IAsyncLifetime
             o.MaxChannelsPerSession = 4;
             o.MaxChannelNameLength = 16;
             o.MessageLogFormat = null;
+            // The long run holds one WebSocket for minutes on a busy machine: heartbeats (tested elsewhere) are
+            // kept out of it, so that only what the input does can end a session.
+            o.HeartbeatInterval = TimeSpan.FromHours(1);
         });
         http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { BaseAddress = app.Address, Timeout = TimeSpan.FromSeconds(10) };
     }
@@ -124,7 +127,17 @@ public sealed class TransportPropertyTests : IAsyncLifetime
             await gen.SampleAsync(async payload =>
             {
                 tried++;
-                await client.SendRawAsync(Encoding.UTF8.GetBytes(payload)); // lone surrogates become U+FFFD, as in a browser
+                try
+                {
+                    await client.SendRawAsync(Encoding.UTF8.GetBytes(payload)); // lone surrogates become U+FFFD, as in a browser
+                }
+                catch (WebSocketException exception)
+                {
+                    // The server cut the connection before this message: say why, from its log.
+                    var ended = app.Logs.Where(e => e.Message.Contains(client.SessionId, StringComparison.Ordinal)).Select(e => e.Message);
+                    Assert.Fail($"the connection was lost before a message ({exception.Message}); server log for the session: {string.Join(" | ", ended)}");
+                }
+
                 var probe = "probe-" + Guid.NewGuid().ToString("N");
                 try
                 {
