@@ -72,6 +72,7 @@ public static class ChatApp
         app.UseSocketIoChannels(); // /socket.io/socket.io.js and the transports
         app.UseStaticFiles();
         app.UseStatusCodePages();
+        app.UseRouting(); // after the static files: /chat.css must not be taken for the room page /{slug}
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRazorPages();
