@@ -141,7 +141,7 @@
     if (data === null || typeof data !== 'object') return;
     switch (data.action) {
       case 'left':
-        if (leaving) goToRooms();
+        if (leaving === true) goToRooms();
         return;
       case 'in-use':
         if (rejoining && rejoining < REJOIN_ATTEMPTS) {
@@ -197,10 +197,12 @@
   // it times out), then go back to the rooms. Not started, or no answer within 2 s: go at once / anyway.
   function goToRooms() {
     var s = socket;
+    if (leaving === 'gone') return;
+    leaving = 'gone';
     socket = null;
     clearTimeout(retryTimer);
-    if (s) s.disconnect();
     location.href = '/';
+    if (s) s.disconnect();
   }
 
   leave.addEventListener('click', function () {

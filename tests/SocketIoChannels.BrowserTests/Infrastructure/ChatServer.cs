@@ -15,6 +15,7 @@ public sealed class ChatServer : IAsyncDisposable
     public const string AdminPassword = "correct horse 42";
 
     private readonly DirectoryInfo directory;
+    private bool stopped;
 
     private ChatServer(KestrelTestServer server, DirectoryInfo directory, string databasePath)
     {
@@ -56,9 +57,19 @@ public sealed class ChatServer : IAsyncDisposable
     public ChatDbContext OpenDatabase() =>
         new(new DbContextOptionsBuilder<ChatDbContext>().UseSqlite($"Data Source={DatabasePath};Pooling=False").Options);
 
+    /// <summary>Stops the app as Ctrl+C does (every live session gets its teardown events); the database stays.</summary>
+    public async Task StopAsync()
+    {
+        if (!stopped)
+        {
+            stopped = true;
+            await Server.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await Server.DisposeAsync();
+        await StopAsync();
         SqliteConnection.ClearAllPools();
         try
         {
