@@ -59,7 +59,9 @@ public static class ChatApp
         {
             var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
             db.Database.EnsureCreated();
-            db.Users.ExecuteDelete(); // left over from a run that was killed before its sessions ended
+            // Left over from a run that was killed before its sessions ended (a clean stop removes them itself).
+            // Several processes sharing one chat.db (a Redis backplane) would delete each other's users here.
+            db.Users.ExecuteDelete();
         }
 
         var admin = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatAdminOptions>>().Value;
