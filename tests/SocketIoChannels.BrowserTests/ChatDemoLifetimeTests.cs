@@ -36,7 +36,7 @@ public sealed class ChatDemoLifetimeTests(BrowserTestFixture browsers)
     }
 
     [Fact]
-    public async Task StoppingTheDemoTearsDownEverySessionAndEmptiesTheUserTable()
+    public async Task StoppingTheDemoTearsDownEverySessionAndAfterARestartThePagesReconnectAndRejoin()
     {
         await using var chat = await ChatServer.StartAsync();
         await using var first = await browsers.NewPageAsync(chat.Server);
@@ -62,8 +62,18 @@ public sealed class ChatDemoLifetimeTests(BrowserTestFixture browsers)
             }
 
             await Expect(zed.Status).ToContainTextAsync("Disconnected");
+            await Expect(zed.Users).ToHaveCountAsync(0); // the list is no longer known
             Assert.Contains(chat.Server.Logs.LinesSince(0, max: 1000), l => l.Contains("Zed left room", StringComparison.Ordinal));
             Assert.Contains(chat.Server.Logs.LinesSince(0, max: 1000), l => l.Contains("Yan left room", StringComparison.Ordinal));
+
+            // The same address and database again: both pages reconnect on their own and take their nicknames back.
+            await using var restarted = await chat.RestartAsync();
+            await Expect(zed.Status).ToHaveTextAsync("Connected (websocket) as Zed.", new() { Timeout = 30_000 });
+            await Expect(yan.Status).ToHaveTextAsync("Connected (xhr-polling) as Yan.", new() { Timeout = 30_000 });
+            await Expect(zed.Users).ToHaveTextAsync(["Yan", "Zed"]);
+            await Expect(yan.Users).ToHaveTextAsync(["Yan", "Zed"]);
+            await zed.SayAsync("We are back.");
+            await yan.ExpectLineAsync("Zed", "We are back.");
         });
     }
 }

@@ -128,6 +128,7 @@
   function dropped() {
     if (started) {
       rejoining = 1;
+      clearUsers();   // no longer known: filled again by 'started' after the reconnect
       addLine('notice', null, 'Connection lost, reconnecting…');
     }
     started = false;

@@ -31,14 +31,20 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>samples/Chat in this checkout.</summary>
     public static string SampleDirectory { get; } = FindSample();
 
-    public static async Task<ChatServer> StartAsync(Action<WebApplication>? configureApp = null)
+    /// <summary>Starts the demo on a free port with a new database.</summary>
+    public static Task<ChatServer> StartAsync(Action<WebApplication>? configureApp = null) =>
+        StartAsync("127.0.0.1:0", Directory.CreateTempSubdirectory("socketiochannels-chat-"), configureApp);
+
+    /// <summary>Starts the demo again on the port and database of a stopped one (a restart, as dotnet watch does).</summary>
+    public Task<ChatServer> RestartAsync() => StartAsync("127.0.0.1:" + Server.Port, directory, null);
+
+    private static async Task<ChatServer> StartAsync(string addrport, DirectoryInfo directory, Action<WebApplication>? configureApp)
     {
-        var directory = Directory.CreateTempSubdirectory("socketiochannels-chat-");
         var database = Path.Combine(directory.FullName, "chat.db");
         var logs = new InMemoryLoggerProvider();
         var app = ChatApp.Build(
             [
-                "127.0.0.1:0", "--contentRoot", SampleDirectory, "--environment", "Production", $"--{ChatApp.DatabaseKey}={database}",
+                addrport, "--contentRoot", SampleDirectory, "--environment", "Production", $"--{ChatApp.DatabaseKey}={database}",
                 $"--Chat:Admin:User={AdminUser}", $"--Chat:Admin:Password={AdminPassword}",
             ],
             builder =>
