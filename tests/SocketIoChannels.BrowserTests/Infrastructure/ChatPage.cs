@@ -25,7 +25,15 @@ public sealed partial class ChatPage(BrowserPage browser, string transport)
         await Page.ClickAsync(".add-room button").WithTimeout();
         await Page.WaitForSelectorAsync("#chat").WithTimeout();
         var path = new Uri(Page.Url).AbsolutePath;
-        await OpenRoomAsync(path);
+        if (transport == "websocket")
+        {
+            await Expect(Status).ToContainTextAsync("Connected (websocket)"); // the page's first choice
+        }
+        else
+        {
+            await OpenRoomAsync(path);
+        }
+
         return path;
     }
 
