@@ -156,6 +156,11 @@ public abstract class ChatDemoTests(BrowserTestFixture browsers, ChatServerFixtu
 
             await SendSystemMessageAsync(admin.Page, "Anyone here?", $"Empty {Tag}");
             await Expect(admin.Page.Locator("#result")).ToHaveTextAsync($"Message not sent: no one is connected to Empty {Tag}.");
+
+            await admin.Page.ClickAsync(".sign-out button").WithTimeout();
+            await admin.Page.WaitForSelectorAsync(".add-room").WithTimeout();
+            await admin.Browser.GotoAsync("/system_message");
+            Assert.Contains("/admin/signin", admin.Page.Url, StringComparison.Ordinal);
         });
     }
 

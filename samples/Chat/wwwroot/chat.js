@@ -141,6 +141,10 @@
   function receive(data) {
     if (data === null || typeof data !== 'object') return;
     switch (data.action) {
+      case 'no-room':
+        button.disabled = true;
+        setStatus('This room does not exist any more.', true);
+        return;
       case 'left':
         if (leaving === true) goToRooms();
         return;
