@@ -65,13 +65,17 @@ public static class SocketIoChannelsServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SocketIoServer>();
         services.AddSingleton<ClientScript>();
-        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("websocket", provider.GetRequiredService<ILogger<WebSocketTransport>>()));
-        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("flashsocket", provider.GetRequiredService<ILogger<WebSocketTransport>>()));
+        services.AddSingleton<HixieWebSocketTransport>();
+        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("websocket", provider.GetRequiredService<HixieWebSocketTransport>(), provider.GetRequiredService<ILogger<WebSocketTransport>>()));
+        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("flashsocket", provider.GetRequiredService<HixieWebSocketTransport>(), provider.GetRequiredService<ILogger<WebSocketTransport>>()));
         services.AddSingleton<ISocketIoTransport, XhrPollingTransport>();
         services.AddSingleton<ISocketIoTransport, JsonpPollingTransport>();
+        services.AddSingleton<ISocketIoTransport, HtmlFileTransport>();
+        services.AddSingleton<ISocketIoTransport, XhrMultipartTransport>();
         services.AddSingleton<SocketIoRequestDispatcher>();
         services.AddHostedService<SocketIoHostedService>();
         services.AddTransient<IStartupFilter, WebSocketsStartupFilter>();
+        services.AddTransient<IStartupFilter, ResponseBodyBypassStartupFilter>();
         return builder;
     }
 }
