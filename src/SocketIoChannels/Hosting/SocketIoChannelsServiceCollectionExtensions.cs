@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -76,6 +77,9 @@ public static class SocketIoChannelsServiceCollectionExtensions
         services.AddHostedService<SocketIoHostedService>();
         services.AddTransient<IStartupFilter, WebSocketsStartupFilter>();
         services.AddTransient<IStartupFilter, ResponseBodyBypassStartupFilter>();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, FlashPolicyKestrelSetup>();
+        services.AddSingleton<FlashPolicyListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<FlashPolicyListener>());
         return builder;
     }
 }
