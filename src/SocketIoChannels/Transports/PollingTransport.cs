@@ -1,17 +1,13 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 using SocketIoChannels.Sessions;
 
 namespace SocketIoChannels.Transports;
 
 /// <summary>
 /// Long polling (spec §3.5, §3.6): a GET attaches and is answered at once with everything queued, or held until
-/// something is sent or the poll duration passes; a newer GET supersedes a held one, which is answered empty. A POST
-/// carries client messages in the urlencoded form field <c>data</c>, whatever its Content-Type, and is answered
-/// <c>ok</c>.
+/// something is sent or the poll duration passes; a newer GET supersedes a held one, which is answered empty. POSTs
+/// and preflights are answered by <see cref="HttpTransport"/>.
 /// </summary>
 internal abstract partial class PollingTransport : HttpTransport
 {

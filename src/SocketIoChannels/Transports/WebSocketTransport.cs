@@ -10,8 +10,9 @@ namespace SocketIoChannels.Transports;
 
 /// <summary>
 /// The websocket transport (also answered as <c>flashsocket</c>): RFC 6455 through ASP.NET Core, text frames, no
-/// subprotocol; hixie-76/75 upgrades on the same URLs go to <see cref="HixieWebSocketTransport"/>. One receive loop that holds no buffer while idle (zero-byte reads) and one send loop, the only
-/// writer, which sends everything queued as one WebSocket message.
+/// subprotocol; hixie-76/75 upgrades on the same URLs go to <see cref="HixieWebSocketTransport"/>. One receive loop
+/// that holds no buffer while idle (zero-byte reads) and one send loop, the only writer, which sends everything
+/// queued as one WebSocket message.
 /// </summary>
 internal sealed partial class WebSocketTransport : ISocketIoTransport
 {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -63,6 +64,19 @@ public sealed class FlashPolicyTests
         Assert.Matches("^~m~32~m~[0-9a-f]{32}$", body);
         await connection.WriteAsync($"GET /socket.io/socket.io.js HTTP/1.1\r\nHost: {host}\r\n\r\n");
         Assert.Equal(200, (await connection.ReadHeadAsync()).StatusCode); // the same connection keeps serving HTTP
+    }
+
+    [Fact]
+    public async Task AConnectionThatSendsNothingIsClosedAfterTheKeepAliveTimeout()
+    {
+        await using var app = await TestApp.StartAsync(
+            handlers => handlers.AddEventHandler<TestHandlers>(),
+            services: services => services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(1)));
+        await using var connection = await RawHttpConnection.OpenAsync(app.Address);
+
+        Assert.Empty(await connection.ReadToEndAsync());
+
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 142);
     }
 
     [Fact]
