@@ -10,7 +10,7 @@ public abstract class StreamingTransportTests : TransportBehaviourTests
     protected override void Configure(SocketIoOptions options)
     {
         options.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
-        options.HeartbeatTimeout = TimeSpan.FromMilliseconds(300);
+        options.HeartbeatTimeout = TimeSpan.FromSeconds(1); // generous: a busy 2-core machine may take a while to echo
         options.WebSocketCloseTimeout = TimeSpan.FromSeconds(1.5);
         options.MaxMessageSize = 4096;
     }
