@@ -57,6 +57,21 @@ public sealed class Hixie76TransportTests : StreamingTransportTests
     }
 
     [Fact]
+    public async Task FramesSplitAcrossWritesOrSharingOneAreEachDelivered()
+    {
+        var client = (HixieTestClient)await ConnectAsync();
+
+        await client.SendRawAsync([0x00, .. "~m~1~m~a"u8, 0xFF, 0x00, .. "~m~2~m~"u8]);
+        await Task.Delay(100);
+        await client.SendRawAsync([.. "é"u8[..1]]);
+        await Task.Delay(100);
+        await client.SendRawAsync([.. "é"u8[1..], .. "z"u8, 0xFF]);
+
+        Assert.Equal("a", await client.ReceiveTextAsync());
+        Assert.Equal("éz", await client.ReceiveTextAsync());
+    }
+
+    [Fact]
     public async Task AFrameOverTheLimitIsClosedCleanlyAndOthersKeepWorking()
     {
         var client = (HixieTestClient)await ConnectAsync();
