@@ -23,7 +23,7 @@ public sealed class HtmlFileTransportTests : StreamingTransportTests
         Assert.StartsWith("<html><body>", chunks[0]);
         Assert.Equal(new string(' ', 244), chunks[0][12..]);
         Assert.Equal($"<script>parent.s._(\"~m~32~m~{client.SessionId}\", document);</script>", chunks[1]);
-        Assert.Equal("<script>parent.s._(\"~m~5~m~later\", document);</script>", chunks[2]);
+        Assert.Contains("<script>parent.s._(\"~m~5~m~later\", document);</script>", chunks.Skip(2));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SocketIoChannels.Tests.Infrastructure;
 
 namespace SocketIoChannels.Tests.Functional;
@@ -9,11 +10,20 @@ public abstract class StreamingTransportTests : TransportBehaviourTests
 {
     protected override void Configure(SocketIoOptions options)
     {
-        options.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
-        options.HeartbeatTimeout = TimeSpan.FromSeconds(1); // generous: a busy 2-core machine may take a while to echo
-        options.WebSocketCloseTimeout = TimeSpan.FromSeconds(1.5);
+        // No heartbeat falls due during a behaviour test (each takes well under 10 s): a busy machine cannot make
+        // them fail by echoing late. The heartbeat tests below run their own app with fast heartbeats.
+        options.HeartbeatInterval = TimeSpan.FromSeconds(10);
+        options.WebSocketCloseTimeout = TimeSpan.FromSeconds(3);
         options.MaxMessageSize = 4096;
     }
+
+    private async Task<TestApp> StartHeartbeatAppAsync(TimeSpan interval, TimeSpan timeout) =>
+        await TestApp.StartAsync(handlers => handlers.AddEventHandler<TestHandlers>(), options =>
+        {
+            Configure(options);
+            options.HeartbeatInterval = interval;
+            options.HeartbeatTimeout = timeout;
+        });
 
     /// <summary>Drops the client's connection without a closing handshake.</summary>
     protected abstract Task DropAsync(SocketIoTestClient client);
@@ -21,11 +31,12 @@ public abstract class StreamingTransportTests : TransportBehaviourTests
     [Fact]
     public async Task HeartbeatsAreSentAndAnsweredHeartbeatsKeepTheSessionAlive()
     {
-        var client = await ConnectAsync();
+        await using var app = await StartHeartbeatAppAsync(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
+        await using var client = CreateClient(app.Address);
+        await client.ConnectAsync();
 
-        await Task.Delay(1200);
+        await WaitUntilAsync(() => client.HeartbeatsReceived >= 3);
 
-        Assert.True(client.HeartbeatsReceived >= 2, $"only {client.HeartbeatsReceived} heartbeats");
         Assert.False(client.Closed.IsCompleted);
         await client.SendAsync("alive");
         Assert.Equal("alive", await client.ReceiveTextAsync());
@@ -34,14 +45,14 @@ public abstract class StreamingTransportTests : TransportBehaviourTests
     [Fact]
     public async Task AMissedHeartbeatEndsTheSessionAndClosesTheConnection()
     {
-        var client = CreateClient(App.Address);
+        await using var app = await StartHeartbeatAppAsync(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(300));
+        await using var client = CreateClient(app.Address);
         client.EchoHeartbeats = false;
-        await using var _ = client;
         var id = await client.ConnectAsync();
 
         await client.Closed.DefaultTimeout();
 
-        var events = await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
+        var events = await app.Services.GetRequiredService<EventRecorder>().WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
         Assert.Contains("disconnect", events);
         Assert.True(client.HeartbeatsReceived >= 1);
     }

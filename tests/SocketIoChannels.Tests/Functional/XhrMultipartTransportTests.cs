@@ -21,7 +21,7 @@ public sealed class XhrMultipartTransportTests : StreamingTransportTests
         var chunks = client.Chunks;
         Assert.Equal("--socketio\n", chunks[0]);
         Assert.Equal($"Content-Type: text/plain\n\n~m~32~m~{client.SessionId}\n--socketio\n", chunks[1]);
-        Assert.Equal("Content-Type: text/plain\n\n~m~3~m~a\nb\n--socketio\n", chunks[2]);
+        Assert.Contains("Content-Type: text/plain\n\n~m~3~m~a\nb\n--socketio\n", chunks.Skip(2));
     }
 
     [Fact]
