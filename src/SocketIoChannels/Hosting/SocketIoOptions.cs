@@ -29,7 +29,8 @@ public sealed class SocketIoOptions
     /// HTTP 413 or WebSocket close code 1009. Default 1 MB.</summary>
     public long MaxMessageSize { get; set; } = 1024 * 1024;
 
-    /// <summary>How often a heartbeat <c>~h~N</c> is sent on WebSocket sessions. Default 10 s (the 0.6 client
+    /// <summary>How often a heartbeat <c>~h~N</c> is sent on streaming sessions (websocket, flashsocket, htmlfile,
+    /// xhr-multipart). Default 10 s (the 0.6 client
     /// gives up after 15 s of silence).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -26,6 +26,18 @@ internal sealed partial class FlashPolicyConnectionMiddleware
 
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
+        if (await AnswerPolicyRequestAsync(connection).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await next(connection).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the first bytes. Returns <see langword="false"/> to hand the connection on, nothing
+    /// consumed; <see langword="true"/> when it was a policy request (answered) or is to be closed.</summary>
+    private async Task<bool> AnswerPolicyRequestAsync(ConnectionContext connection)
+    {
         var input = connection.Transport.Input;
         var wait = new FirstBytesWait(input, DateTimeOffset.UtcNow + limits.KeepAliveTimeout);
         connection.Features.Get<IConnectionHeartbeatFeature>()?.OnHeartbeat(static state => ((FirstBytesWait)state).Check(), wait);
@@ -38,41 +50,43 @@ internal sealed partial class FlashPolicyConnectionMiddleware
                 {
                     LogIdleConnectionClosed(connection.ConnectionId);
                     connection.Abort(new ConnectionAbortedException("No request arrived within the keep-alive timeout."));
-                    return;
+                    return true;
                 }
 
                 var buffer = result.Buffer;
                 switch (FlashPolicy.IsRequest(buffer))
                 {
                     case false when !wait.SawPrefix:
-                        // Not Flash (an HTTP request, a TLS hello): give it on with nothing consumed or examined.
+                        // Not Flash (an HTTP request, a TLS hello): hand it on with nothing consumed or examined.
                         input.AdvanceTo(buffer.Start);
-                        wait.Done = true;
-                        await next(connection).ConfigureAwait(false);
-                        return;
+                        return false;
                     case false:
                         // It began like the policy request and then went wrong: no HTTP request starts with '<'.
                         LogNotAPolicyRequest(connection.ConnectionId);
                         input.AdvanceTo(buffer.End);
-                        return;
+                        return true;
                     case true:
                         input.AdvanceTo(buffer.GetPosition(FlashPolicy.Request.Length));
-                        wait.Done = true;
                         await connection.Transport.Output.WriteAsync(FlashPolicy.Default, connection.ConnectionClosed).ConfigureAwait(false);
                         await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
                         LogPolicyAnswered(connection.ConnectionId, connection.RemoteEndPoint?.ToString());
-                        return;
+                        return true;
                     default:
                         wait.SawPrefix = true;
                         if (result.IsCompleted)
                         {
-                            return;
+                            return true; // closed before a whole request arrived
                         }
 
                         input.AdvanceTo(buffer.Start, buffer.End);
                         break;
                 }
             }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client went away or the server is stopping before a decision: nothing to hand on.
+            return true;
         }
         finally
         {
