@@ -30,8 +30,7 @@ public sealed class SocketIoOptions
     public long MaxMessageSize { get; set; } = 1024 * 1024;
 
     /// <summary>How often a heartbeat <c>~h~N</c> is sent on streaming sessions (websocket, flashsocket, htmlfile,
-    /// xhr-multipart). Default 10 s (the 0.6 client
-    /// gives up after 15 s of silence).</summary>
+    /// xhr-multipart). Default 10 s (the 0.6 client gives up after 15 s of silence).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long the client has to echo a heartbeat before its session is closed. Default 8 s.</summary>
@@ -45,7 +44,8 @@ public sealed class SocketIoOptions
     public TimeSpan PollingCloseTimeout { get; set; } = TimeSpan.FromSeconds(8);
 
     /// <summary>How long a WebSocket session (or another streaming one: htmlfile, xhr-multipart) waits for a new
-    /// connection with its id after its connection closed. Default zero: it ends at once, as in 0.6 (the real client never resumes a session).</summary>
+    /// connection with its id after its connection closed. Default zero: it ends at once, as in 0.6 (the real
+    /// client never resumes a session).</summary>
     public TimeSpan WebSocketCloseTimeout { get; set; } = TimeSpan.Zero;
 
     /// <summary>The format of the line logged for each inbound message, subscribe and unsubscribe, with
