@@ -242,6 +242,7 @@ internal sealed partial class HixieWebSocketTransport
     /// problem for which this side must close the connection.</summary>
     private async Task<(bool CloseReceived, string? Problem)> ReceiveLoopAsync(PipeReader reader, Session session, long maxMessageSize, CancellationToken cancellationToken)
     {
+        long scanned = 0; // bytes of an unfinished frame already searched for its end, so none is searched twice
         try
         {
             while (true)
@@ -250,7 +251,7 @@ internal sealed partial class HixieWebSocketTransport
                 var buffer = result.Buffer;
                 while (true)
                 {
-                    var status = TryReadFrame(ref buffer, maxMessageSize, out var text, out var problem);
+                    var status = TryReadFrame(ref buffer, ref scanned, maxMessageSize, out var text, out var problem);
                     if (status == FrameStatus.NeedMore)
                     {
                         break;
@@ -302,8 +303,9 @@ internal sealed partial class HixieWebSocketTransport
         Invalid,
     }
 
-    /// <summary>Takes one frame off the front of <paramref name="buffer"/>.</summary>
-    private static FrameStatus TryReadFrame(ref ReadOnlySequence<byte> buffer, long maxMessageSize, out string? text, out string? problem)
+    /// <summary>Takes one frame off the front of <paramref name="buffer"/>. <paramref name="scanned"/> carries how
+    /// much of an unfinished text frame was already searched for its end byte between reads.</summary>
+    private static FrameStatus TryReadFrame(ref ReadOnlySequence<byte> buffer, ref long scanned, long maxMessageSize, out string? text, out string? problem)
     {
         text = null;
         problem = null;
@@ -312,13 +314,14 @@ internal sealed partial class HixieWebSocketTransport
             return FrameStatus.NeedMore;
         }
 
-        var reader = new SequenceReader<byte>(buffer);
-        reader.TryRead(out var type);
+        var type = buffer.FirstSpan[0];
         if (type == 0x00)
         {
-            if (!reader.TryReadTo(out ReadOnlySequence<byte> data, 0xFF))
+            var end = buffer.Slice(1 + scanned).PositionOf((byte)0xFF);
+            if (end is null)
             {
-                if (buffer.Length - 1 > maxMessageSize)
+                scanned = buffer.Length - 1;
+                if (scanned > maxMessageSize)
                 {
                     problem = $"a frame may have at most {maxMessageSize} bytes";
                     return FrameStatus.Invalid;
@@ -327,6 +330,8 @@ internal sealed partial class HixieWebSocketTransport
                 return FrameStatus.NeedMore;
             }
 
+            scanned = 0;
+            var data = buffer.Slice(1, end.Value);
             if (data.Length > maxMessageSize)
             {
                 problem = $"a frame may have at most {maxMessageSize} bytes";
@@ -343,20 +348,20 @@ internal sealed partial class HixieWebSocketTransport
                 return FrameStatus.Invalid;
             }
 
-            buffer = buffer.Slice(reader.Position);
+            buffer = buffer.Slice(buffer.GetPosition(1, end.Value));
             return FrameStatus.Text;
         }
 
         if (type == 0xFF)
         {
-            if (!reader.TryRead(out var next))
+            if (buffer.Length < 2)
             {
                 return FrameStatus.NeedMore;
             }
 
-            if (next == 0x00)
+            if (buffer.Slice(1, 1).FirstSpan[0] == 0x00)
             {
-                buffer = buffer.Slice(reader.Position);
+                buffer = buffer.Slice(2);
                 return FrameStatus.Close;
             }
         }
