@@ -47,7 +47,7 @@ public abstract class SocketIoTestClient : IAsyncDisposable
     {
         if (resumeSessionId is not null)
         {
-            // Before opening: a poll that fails at once must not fault the id of a resumed session.
+            // Set first: a resumed session sends no id, and what it had queued may arrive while opening.
             sessionId.TrySetResult(resumeSessionId);
         }
 
