@@ -169,6 +169,26 @@ public sealed class OriginCheckTests : IAsyncLifetime
         Assert.StartsWith("io.JSONP[0]._(\"~m~32~m~", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/socket.io/htmlfile//1", "Referer", "http://evil.example/frame.html", HttpStatusCode.Forbidden)]
+    [InlineData("/socket.io/htmlfile//1", "Referer", "own", HttpStatusCode.OK)]
+    [InlineData("/socket.io/xhr-multipart/", "Origin", Evil, HttpStatusCode.Forbidden)]
+    [InlineData("/socket.io/xhr-multipart/", "Origin", Partner, HttpStatusCode.OK)]
+    public async Task TheStreamingTransportsAreCheckedToo(string path, string header, string value, HttpStatusCode expected)
+    {
+        var before = Sessions;
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add(header, value == "own" ? Own + "/page.html" : value);
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).DefaultTimeout();
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            Assert.Equal(before, Sessions);
+        }
+    }
+
     [Fact]
     public async Task StarAllowsEveryOrigin()
     {

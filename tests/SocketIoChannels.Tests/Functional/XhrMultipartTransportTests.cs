@@ -5,6 +5,12 @@ namespace SocketIoChannels.Tests.Functional;
 
 public sealed class XhrMultipartTransportTests : StreamingTransportTests
 {
+    protected override void Configure(SocketIoOptions options)
+    {
+        base.Configure(options);
+        options.AllowedOrigins.Add("http://page.test:8080"); // the page of another origin in the CORS tests
+    }
+
     protected override SocketIoTestClient CreateClient(Uri server) => new StreamingHttpTestClient(server, "xhr-multipart");
 
     protected override Task DropAsync(SocketIoTestClient client) => ((StreamingHttpTestClient)client).DropAsync();

@@ -96,9 +96,9 @@ public sealed class TransportPropertyTests : IAsyncLifetime
 
             try
             {
-                using var response = await http.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(10));
+                // Headers only: htmlfile and xhr-multipart answers stay open (streaming); disposing ends them.
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromSeconds(10));
                 Assert.Contains(response.StatusCode, Answers);
-                _ = await response.Content.ReadAsByteArrayAsync().WaitAsync(TimeSpan.FromSeconds(10));
             }
             catch (HttpRequestException)
             {
