@@ -36,7 +36,7 @@ internal sealed partial class EventDispatcher
         CancellationToken? cancellationToken = null)
     {
         var handlers = registry.For(@event);
-        if (handlers.Count == 0 || halted)
+        if (handlers.Count == 0)
         {
             return true;
         }
