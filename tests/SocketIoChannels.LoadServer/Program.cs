@@ -73,7 +73,10 @@ app.MapPost("/load/gc", () =>
         GC.WaitForPendingFinalizers();
     }
 
-    return Results.Json(new { heapBytes = GC.GetTotalMemory(forceFullCollection: true) });
+    // What survived the last full blocking collection: the objects the server really holds.
+    var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+    var generations = info.GenerationInfo.ToArray().Select(g => g.SizeAfterBytes - g.FragmentationAfterBytes).ToArray();
+    return Results.Json(new { liveBytes = info.PromotedBytes, heapBytes = info.HeapSizeBytes, generations, totalMemory = GC.GetTotalMemory(forceFullCollection: false) });
 });
 
 app.MapPost("/load/sampler/reset", () =>

@@ -67,19 +67,19 @@ public sealed class LoadServerProcess : IAsyncDisposable
     }
 
     public async Task<JObject> StatsAsync(string? channel = null) =>
-        JObject.Parse(await Http.GetStringAsync("/load/stats" + (channel is null ? string.Empty : "?channel=" + Uri.EscapeDataString(channel))).DefaultTimeout());
+        JObject.Parse(await Http.GetStringAsync("/load/stats" + (channel is null ? string.Empty : "?channel=" + Uri.EscapeDataString(channel))).WaitAsync(TimeSpan.FromSeconds(60)));
 
-    /// <summary>The server's managed heap after a forced full compacting collection.</summary>
+    /// <summary>The bytes of managed objects that survive a forced full compacting collection in the server.</summary>
     public async Task<long> CollectAsync()
     {
-        using var response = await Http.PostAsync("/load/gc", null).DefaultTimeout();
+        using var response = await Http.PostAsync("/load/gc", null).WaitAsync(TimeSpan.FromSeconds(60));
         response.EnsureSuccessStatusCode();
-        return (long)JObject.Parse(await response.Content.ReadAsStringAsync())["heapBytes"]!;
+        return (long)JObject.Parse(await response.Content.ReadAsStringAsync())["liveBytes"]!;
     }
 
     public async Task PostAsync(string pathAndQuery)
     {
-        using var response = await Http.PostAsync(pathAndQuery, null).DefaultTimeout();
+        using var response = await Http.PostAsync(pathAndQuery, null).WaitAsync(TimeSpan.FromSeconds(60));
         response.EnsureSuccessStatusCode();
     }
 
