@@ -82,6 +82,16 @@ public sealed class GracefulStopTests
             s.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout);
         });
 
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TaskTimeouts.Default, "the condition never held");
+            await Task.Delay(10);
+        }
+    }
+
     [Fact]
     public async Task StoppingUnderLoadFinishesEverySessionOnceAndRunsNoHandlerAfterwards()
     {
@@ -106,10 +116,7 @@ public sealed class GracefulStopTests
         })).WaitAsync(TimeSpan.FromSeconds(60));
 
         // Stop while the "work" handlers of most sessions are running and their next message waits behind them.
-        while (Volatile.Read(ref ledger.Working) < clients.Count * 3 / 4)
-        {
-            await Task.Delay(10).DefaultTimeout();
-        }
+        await UntilAsync(() => Volatile.Read(ref ledger.Working) >= clients.Count * 3 / 4);
 
         await app.StopAsync();
         Volatile.Write(ref ledger.StoppedAt, Stopwatch.GetTimestamp());
@@ -148,10 +155,7 @@ public sealed class GracefulStopTests
         var idleId = await idle.ConnectAsync();
         await idle.SubscribeAsync("room");
         await stubborn.SendAsync("__subscribe__", "room", "stubborn", "next");
-        while (Volatile.Read(ref ledger.Working) < 1 || !ledger.EventsOf(idleId).Contains("subscribe:room"))
-        {
-            await Task.Delay(10).DefaultTimeout();
-        }
+        await UntilAsync(() => Volatile.Read(ref ledger.Working) >= 1 && ledger.EventsOf(idleId).Contains("subscribe:room"));
 
         await app.StopAsync();
         Volatile.Write(ref ledger.StoppedAt, Stopwatch.GetTimestamp());
@@ -160,10 +164,7 @@ public sealed class GracefulStopTests
         Assert.Equal(["connect", "subscribe:room", "disconnect", "unsubscribe:room", "finish"], ledger.EventsOf(idleId));
 
         // The stubborn handler is not interrupted, but once it ends nothing more runs for its session.
-        while (!ledger.EventsOf(stubbornId).Contains("message:stubborn"))
-        {
-            await Task.Delay(20).DefaultTimeout();
-        }
+        await UntilAsync(() => ledger.EventsOf(stubbornId).Contains("message:stubborn"));
 
         await Task.Delay(300);
         Assert.Equal(["connect", "subscribe:room", "message:stubborn"], ledger.EventsOf(stubbornId));
