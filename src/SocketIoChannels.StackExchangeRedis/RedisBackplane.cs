@@ -122,6 +122,7 @@ internal sealed partial class RedisBackplane : ISocketIoBackplane, IAsyncDisposa
         }
 
         await stopping.CancelAsync().ConfigureAwait(false);
+        wakeUp.Writer.TryComplete();
         if (loops is not null)
         {
             await loops.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -147,6 +148,7 @@ internal sealed partial class RedisBackplane : ISocketIoBackplane, IAsyncDisposa
 
     public async ValueTask DisposeAsync()
     {
+        stopping.Cancel();
         if (Interlocked.Exchange(ref connection, null) is { } owned)
         {
             owned.ConnectionFailed -= OnConnectionFailed;
