@@ -35,7 +35,7 @@ internal sealed class SocketIoHealthCheck : IHealthCheck
         data["backplaneConnected"] = configured.IsConnected;
         return Task.FromResult(configured.IsConnected
             ? HealthCheckResult.Healthy($"{count} sessions; backplane {name} connected as node {backplane.NodeId}.", data)
-            : new HealthCheckResult(context.Registration.FailureStatus == HealthStatus.Unhealthy ? HealthStatus.Degraded : context.Registration.FailureStatus,
+            : new HealthCheckResult(context.Registration.FailureStatus,
                 $"{count} sessions; backplane {name} is disconnected: sends reach this server's sessions only.", data: data));
     }
 }

@@ -7,7 +7,9 @@ using static SocketIoChannels.Tests.Backplane.Cluster;
 namespace SocketIoChannels.Tests.Backplane;
 
 /// <summary>Two Kestrel servers in this process, each with its own container, sharing a real redis-server, with
-/// WebSocket and polling clients on each.</summary>
+/// WebSocket and polling clients on each. The worker test uses the static Broadcaster, which follows the most
+/// recently started host: no other host may start meanwhile.</summary>
+[Collection(nameof(Functional.StaticBroadcasterCollection))]
 public sealed class RedisClusterTests : IAsyncLifetime
 {
     private readonly string prefix = TestRedis.UniquePrefix();
@@ -110,7 +112,8 @@ public sealed class RedisClusterTests : IAsyncLifetime
             var broadcaster = worker.Services.GetRequiredService<ISocketIoBroadcaster>();
             Assert.Equal(0, broadcaster.SessionCount);
 
-            Assert.Equal(2, broadcaster.BroadcastChannel("from the worker", "room")); // two servers received it
+            Assert.Same(broadcaster, Broadcaster.Current);
+            Assert.Equal(2, Broadcaster.BroadcastChannel("from the worker", "room")); // two servers received it
             await ExpectEachAsync("from the worker", a1, b1);
 
             broadcaster.Send(b2.SessionId, "worker to b2");
