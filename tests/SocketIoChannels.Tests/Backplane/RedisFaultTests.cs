@@ -89,6 +89,40 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await Drain(a2, "from b after");
     }
 
+    [Fact]
+    public async Task AServerStartsWhileRedisIsDownAndJoinsTheClusterWhenItComesUp()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await redis.StopAsync(); // a free port where nothing listens yet
+        var prefix = TestRedis.UniquePrefix();
+        await using var a = await StartNodeAsync(redis.Address, prefix, services => services.AddHealthChecks().AddSocketIoChannels());
+        await using var a1 = new WebSocketTestClient(a.Address);
+        await using var a2 = new PollingTestClient(a.Address, jsonp: false);
+        await a1.ConnectAsync();
+        await a2.ConnectAsync();
+        await a1.SubscribeAsync("room");
+        await a2.SubscribeAsync("room");
+
+        Assert.Equal(HealthStatus.Degraded, (await HealthAsync(a)).Status);
+        Assert.Contains(a.Logs.Entries, e => e.EventId.Id == 507 && e.Level == LogLevel.Warning);
+        await CommandAsync(a1, "broadcastChannel", "local only");
+        await ExpectAsync(a2, "local only");
+
+        await redis.StartAgainAsync();
+        await using var b = await StartNodeAsync(redis.Address, prefix);
+        await using var b1 = new WebSocketTestClient(b.Address);
+        await b1.ConnectAsync();
+        await b1.SubscribeAsync("room");
+
+        // a subscribes to the room's Redis channel only now that Redis is there.
+        await WaitForListenersAsync(redis.Address, prefix, "c:room", 2);
+        await Eventually.TrueAsync(async () => (await HealthAsync(a)).Status == HealthStatus.Healthy, "a is Healthy");
+        await CommandAsync(b1, "broadcastChannel", "from b");
+        await ExpectEachAsync("from b", a1, a2);
+        await CommandAsync(a2, "broadcastChannel", "from a");
+        await ExpectEachAsync("from a", a1, b1);
+    }
+
     private static async Task Drain(SocketIoTestClient client, string expected)
     {
         // Late copies of the "after N" probes may still be queued ahead of the message.
