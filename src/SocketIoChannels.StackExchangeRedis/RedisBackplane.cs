@@ -20,7 +20,7 @@ namespace SocketIoChannels.StackExchangeRedis;
 /// a reconnect the loop rewrites the presence hash (Redis may have restarted empty). StackExchange.Redis itself
 /// re-subscribes its existing subscriptions when the connection comes back.
 /// </remarks>
-internal sealed partial class RedisBackplane : ISocketIoBackplane, IAsyncDisposable
+internal sealed partial class RedisBackplane : ISocketIoBackplane, IAsyncDisposable, IDisposable
 {
     private const string CountScript = """
         local total = 0
@@ -154,6 +154,17 @@ internal sealed partial class RedisBackplane : ISocketIoBackplane, IAsyncDisposa
             owned.ConnectionFailed -= OnConnectionFailed;
             owned.ConnectionRestored -= OnConnectionRestored;
             await owned.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+            owned.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        stopping.Cancel();
+        if (Interlocked.Exchange(ref connection, null) is { } owned)
+        {
+            owned.ConnectionFailed -= OnConnectionFailed;
+            owned.ConnectionRestored -= OnConnectionRestored;
             owned.Dispose();
         }
     }
