@@ -67,7 +67,16 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBackplaneReceiver
         }
     }
 
-    /// <summary>After <see cref="ToChannel"/> or <see cref="ToChannels"/> from a session: the same frame for the
+    /// <summary>After <see cref="ToChannel"/> from a session: the same frame for the other nodes.</summary>
+    public void PublishToChannel(byte[] frame, string channel)
+    {
+        if (Backplane.Enabled)
+        {
+            Backplane.Publish(BackplaneMessage.ToChannel(Backplane.NodeId, channel, frame));
+        }
+    }
+
+    /// <summary>After <see cref="ToChannels"/> from a session: the same frame for the
     /// other nodes, once per channel, each skipping the subscribers of the channels before it.</summary>
     public void PublishToChannels(byte[] frame, IReadOnlyList<string> channelNames)
     {

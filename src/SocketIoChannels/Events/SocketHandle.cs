@@ -95,7 +95,7 @@ internal sealed class SocketHandle : ISocket
         if (channel is not null)
         {
             broadcaster.ToChannel(frame, channel, Session);
-            broadcaster.PublishToChannels(frame, [channel]);
+            broadcaster.PublishToChannel(frame, channel);
             return;
         }
 
