@@ -51,9 +51,14 @@ internal sealed partial class SocketIoServer
         }
 
         var session = store.Create(transport, request);
+        broadcaster.Backplane.SessionStarted();
         var loop = Task.Run(() => RunAsync(session));
         loops[session] = loop;
-        _ = loop.ContinueWith(_ => loops.TryRemove(session, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = loop.ContinueWith(_ =>
+        {
+            loops.TryRemove(session, out Task? _);
+            broadcaster.Backplane.SessionEnded();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         if (stopping)
         {
             // Lost a race with StopAsync, which may not have seen this session: end it; its loop runs the teardown
@@ -166,7 +171,10 @@ internal sealed partial class SocketIoServer
         foreach (var channel in session.GetChannels())
         {
             session.RemoveChannel(channel);
-            channels.Remove(channel, session);
+            if (channels.Remove(channel, session))
+            {
+                broadcaster.Backplane.DeactivateChannel(channel);
+            }
         }
     }
 
