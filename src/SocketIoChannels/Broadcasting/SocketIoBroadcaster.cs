@@ -1,4 +1,5 @@
 using SocketIoChannels.Channels;
+using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Protocol;
 using SocketIoChannels.Sessions;
 
@@ -12,11 +13,13 @@ internal sealed class SocketIoBroadcaster : ISocketIoBroadcaster
 {
     private readonly SessionStore sessions;
     private readonly ChannelRegistry<Session> channels;
+    private readonly SocketIoMetrics metrics;
 
-    public SocketIoBroadcaster(SessionStore sessions, ChannelRegistry<Session> channels)
+    public SocketIoBroadcaster(SessionStore sessions, ChannelRegistry<Session> channels, SocketIoMetrics metrics)
     {
         this.sessions = sessions;
         this.channels = channels;
+        this.metrics = metrics;
     }
 
     public int SessionCount => sessions.Count;
@@ -49,6 +52,8 @@ internal sealed class SocketIoBroadcaster : ISocketIoBroadcaster
             throw new NoSocketException("The socket with the session ID " + sessionId + " has ended"
                 + (session.EndReason == SessionEndReason.SlowConsumer ? " as a slow consumer: its queue was full." : "."));
         }
+
+        metrics.Delivered(1);
     }
 
     /// <summary>Queues a frame for every live session but <paramref name="except"/>.</summary>
@@ -63,6 +68,7 @@ internal sealed class SocketIoBroadcaster : ISocketIoBroadcaster
             }
         }
 
+        metrics.Delivered(delivered);
         return delivered;
     }
 
@@ -78,6 +84,7 @@ internal sealed class SocketIoBroadcaster : ISocketIoBroadcaster
             }
         }
 
+        metrics.Delivered(delivered);
         return delivered;
     }
 
@@ -103,6 +110,7 @@ internal sealed class SocketIoBroadcaster : ISocketIoBroadcaster
             }
         }
 
+        metrics.Delivered(delivered);
         return delivered;
     }
 }

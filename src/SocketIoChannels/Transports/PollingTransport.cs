@@ -105,6 +105,7 @@ internal abstract partial class PollingTransport : ISocketIoTransport
 
         LogPollAnswered(session.Id, frames.Count);
         await WritePollAsync(context, request, frames).ConfigureAwait(false);
+        request.Metrics.MessagesSent(Name, frames.Count);
     }
 
     private async Task ReceiveAsync(HttpContext context, TransportRequest request)
