@@ -107,14 +107,26 @@ internal sealed class SocketIoMetrics
         }
     }
 
-    public void Subscribed() => subscriptions.Add(1);
+    public void Subscribed()
+    {
+        if (subscriptions.Enabled)
+        {
+            subscriptions.Add(1);
+        }
+    }
 
-    public void Unsubscribed() => subscriptions.Add(-1);
+    public void Unsubscribed()
+    {
+        if (subscriptions.Enabled)
+        {
+            subscriptions.Add(-1);
+        }
+    }
 
-    /// <summary>The result of one fan-out: how many sessions got the frame.</summary>
+    /// <summary>The result of one fan-out: how many sessions got the frame (once per broadcast, not per recipient).</summary>
     public void Delivered(int recipients)
     {
-        if (recipients > 0)
+        if (recipients > 0 && deliveries.Enabled)
         {
             deliveries.Add(recipients);
         }
