@@ -15,7 +15,6 @@ public sealed class MetricsTests
         TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>(), o =>
         {
             o.HeartbeatInterval = TimeSpan.FromMinutes(1); // no heartbeat frames unless a test asks for them
-            o.PollingCloseTimeout = TimeSpan.FromMilliseconds(300);
             options?.Invoke(o);
         });
 
@@ -77,7 +76,7 @@ public sealed class MetricsTests
         var app = await StartAsync();
         using var metrics = new AppMetrics(app);
         var kicked = new PollingTestClient(app.Address, jsonp: false);
-        var staying = new WebSocketTestClient(app.Address);
+        var staying = new PollingTestClient(app.Address, jsonp: true);
         try
         {
             await kicked.ConnectAsync();
@@ -86,13 +85,14 @@ public sealed class MetricsTests
             await AppMetrics.UntilAsync(() => metrics.SessionDuration.GetMeasurementSnapshot().Count == 1, () => "the kicked session's duration");
             Assert.Equal("kicked", Duration(metrics).Tags[Reason]);
             Assert.Equal("xhr-polling", Duration(metrics).Tags[Transport]);
+            await kicked.DisposeAsync();
 
             await app.StopAsync();
 
             var last = metrics.SessionDuration.LastMeasurement!;
             Assert.Equal(2, metrics.SessionDuration.GetMeasurementSnapshot().Count);
             Assert.Equal("app_shutdown", last.Tags[Reason]);
-            Assert.Equal("websocket", last.Tags[Transport]);
+            Assert.Equal("jsonp-polling", last.Tags[Transport]);
             Assert.Equal(0, AppMetrics.Sum(metrics.ActiveSessions));
         }
         finally
