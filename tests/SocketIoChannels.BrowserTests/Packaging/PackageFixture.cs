@@ -38,10 +38,7 @@ public sealed partial class PackageFixture : IAsyncLifetime
         var props = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, "Directory.Build.props")).WithTimeout();
         Version = VersionPattern().Match(props).Groups[1].Value;
 
-        var files = await ProcessRunner.RunAsync("git", RepositoryRoot, TimeSpan.FromSeconds(60),
-            "ls-files", "--cached", "--others", "--exclude-standard", "--", "src", "Directory.Build.props", "Directory.Build.targets",
-            "Directory.Packages.props", "global.json", "NuGet.config", "README.md", "LICENSE", "CHANGELOG.md", ".editorconfig");
-        foreach (var relative in files.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var relative in await SourceFilesAsync())
         {
             var source = Path.Combine(RepositoryRoot, relative);
             if (!File.Exists(source))
@@ -56,7 +53,8 @@ public sealed partial class PackageFixture : IAsyncLifetime
 
         await GitAsync("init", "-q");
         await GitAsync("add", "-A");
-        await GitAsync("-c", "user.name=SocketIoChannels tests", "-c", "user.email=tests@socketiochannels.invalid", "commit", "-q", "-m", "snapshot");
+        await GitAsync("-c", "user.name=SocketIoChannels tests", "-c", "user.email=tests@socketiochannels.invalid", "-c", "commit.gpgsign=false",
+            "commit", "-q", "--no-verify", "-m", "snapshot");
         await GitAsync("remote", "add", "origin", RemoteUrl);
         Commit = (await GitAsync("rev-parse", "HEAD")).Trim();
 
@@ -73,6 +71,28 @@ public sealed partial class PackageFixture : IAsyncLifetime
 
         PackOutput = output.ToString();
         PackageIds = projects.Select(p => Path.GetFileNameWithoutExtension(p)).ToList();
+    }
+
+    /// <summary>The files a build of src/ reads, relative to the repository root: what git tracks or would track
+    /// (so bin/ and obj/ stay out), or, where git cannot list them (not a checkout), every file but bin/ and obj/.</summary>
+    private async Task<IEnumerable<string>> SourceFilesAsync()
+    {
+        string[] roots = ["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "NuGet.config",
+            "README.md", "LICENSE", "CHANGELOG.md", ".editorconfig"];
+        try
+        {
+            var listed = await ProcessRunner.RunAsync("git", RepositoryRoot, TimeSpan.FromSeconds(60),
+                ["ls-files", "--cached", "--others", "--exclude-standard", "--", "src", .. roots]);
+            return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        catch (InvalidOperationException)
+        {
+            var separator = Path.DirectorySeparatorChar;
+            return Directory.GetFiles(Path.Combine(RepositoryRoot, "src"), "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(RepositoryRoot, f))
+                .Where(f => !f.Contains($"{separator}bin{separator}", StringComparison.Ordinal) && !f.Contains($"{separator}obj{separator}", StringComparison.Ordinal))
+                .Concat(roots);
+        }
     }
 
     private Task<string> GitAsync(params string[] arguments) => ProcessRunner.RunAsync("git", Snapshot, TimeSpan.FromSeconds(60), arguments);
