@@ -195,6 +195,8 @@ public sealed class MetricsTests
                 Assert.Equal("from a peer", await peer.ReceiveTextAsync());
             }
 
+            // Recorded after the fan-out loop, on the sender's session loop: a peer may read the frame a moment before.
+            await AppMetrics.UntilAsync(() => metrics.Deliveries.GetMeasurementSnapshot().Count > 0, () => "a delivery measurement");
             Assert.Equal(2, Assert.Single(metrics.Deliveries.GetMeasurementSnapshot()).Value);
         }
         finally
