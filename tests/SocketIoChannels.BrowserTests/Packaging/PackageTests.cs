@@ -76,8 +76,9 @@ public sealed partial class PackageTests(PackageFixture package) : IClassFixture
         var app = Path.Combine(package.Root, "app-" + Guid.NewGuid().ToString("N")[..8]);
         var packages = Path.Combine(app, ".packages"); // its own packages folder: never a stale cached copy of this version
         WriteApp(app, packages);
-        await ProcessRunner.RunAsync(ProcessRunner.StartInfo("dotnet", app, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false",
-            "-p:UseSharedCompilation=false"), BuildTimeout);
+        var build = ProcessRunner.StartInfo("dotnet", app, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        build.Environment["NUGET_PACKAGES"] = packages; // it would win over NuGet.config's globalPackagesFolder
+        await ProcessRunner.RunAsync(build, BuildTimeout);
         Assert.True(Directory.Exists(Path.Combine(packages, "socketiochannels", package.Version)), "restored from the folder feed into the app's own packages folder");
 
         var run = ProcessRunner.StartInfo("dotnet", app, Path.Combine(app, "bin", "Release", "net10.0", "PackagedApp.dll"), "--urls", "http://127.0.0.1:0");
