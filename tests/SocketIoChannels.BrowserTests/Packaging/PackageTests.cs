@@ -15,6 +15,7 @@ namespace SocketIoChannels.BrowserTests.Packaging;
 /// SocketIoChannels from a local folder feed, builds, runs on 127.0.0.1, and serves a page where Chromium connects
 /// and exchanges messages.
 /// </summary>
+[Trait("Category", "Package")] // ../../test.sh runs these after the other tests, not alongside them
 public sealed partial class PackageTests(PackageFixture package) : IClassFixture<PackageFixture>
 {
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
