@@ -18,11 +18,13 @@ public sealed class MetricsTests
             options?.Invoke(o);
         });
 
-    private static SocketIoTestClient Client(TestApp app, string transport, bool autoPoll = true) => transport switch
+    private static SocketIoTestClient Client(TestApp app, string client) => client switch
     {
         "websocket" => new WebSocketTestClient(app.Address),
-        "xhr-polling" => new PollingTestClient(app.Address, jsonp: false) { AutoPoll = autoPoll },
-        _ => new PollingTestClient(app.Address, jsonp: true) { AutoPoll = autoPoll },
+        "hixie-76" => new HixieTestClient(app.Address, draft76: true),
+        "xhr-polling" => new PollingTestClient(app.Address, jsonp: false),
+        "jsonp-polling" => new PollingTestClient(app.Address, jsonp: true),
+        _ => new StreamingHttpTestClient(app.Address, client),
     };
 
     private static CollectedMeasurement<double> Duration(AppMetrics metrics) => Assert.Single(metrics.SessionDuration.GetMeasurementSnapshot());
@@ -104,14 +106,17 @@ public sealed class MetricsTests
     }
 
     [Theory]
-    [InlineData("websocket")]
-    [InlineData("xhr-polling")]
-    [InlineData("jsonp-polling")]
-    public async Task MessagesAreCountedInAndOutPerTransport(string transport)
+    [InlineData("websocket", "websocket")]
+    [InlineData("hixie-76", "websocket")]
+    [InlineData("xhr-polling", "xhr-polling")]
+    [InlineData("jsonp-polling", "jsonp-polling")]
+    [InlineData("htmlfile", "htmlfile")]
+    [InlineData("xhr-multipart", "xhr-multipart")]
+    public async Task MessagesAreCountedInAndOutPerTransport(string clientKind, string transport)
     {
         await using var app = await StartAsync();
         using var metrics = new AppMetrics(app);
-        var client = Client(app, transport);
+        var client = Client(app, clientKind);
         await using var _ = client;
         await client.ConnectAsync();
 
