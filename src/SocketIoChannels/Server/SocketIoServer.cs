@@ -26,6 +26,7 @@ internal sealed partial class SocketIoServer
     private readonly ILogger<SocketIoServer> logger;
     private readonly SocketIoMetrics metrics;
     private readonly ConcurrentDictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance);
+    private readonly CancellationTokenSource teardownAbandoned = new();
     private volatile bool stopping;
 
     public SocketIoServer(SessionStore store, ChannelRegistry<Session> channels, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
@@ -56,6 +57,13 @@ internal sealed partial class SocketIoServer
         var loop = Task.Run(() => RunAsync(session));
         loops[session] = loop;
         _ = loop.ContinueWith(_ => loops.TryRemove(session, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (stopping)
+        {
+            // Lost a race with StopAsync, which may not have seen this session: end it; its loop runs the teardown
+            // (or, once the host has stopped, no handler at all).
+            session.End(SessionEndReason.AppShutdown);
+        }
+
         return session;
     }
 
@@ -81,7 +89,7 @@ internal sealed partial class SocketIoServer
                 }
             }
 
-            await dispatcher.DispatchAsync(SocketIoEvent.Disconnect, socket).ConfigureAwait(false);
+            await dispatcher.DispatchAsync(SocketIoEvent.Disconnect, socket, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
             await TearDownAsync(socket).ConfigureAwait(false);
         }
         catch (Exception exception)
@@ -139,13 +147,14 @@ internal sealed partial class SocketIoServer
 
     private async Task TearDownAsync(SocketHandle socket)
     {
-        // client_end: OnUnsubscribe for each channel while still subscribed, then OnFinish, then leave them.
+        // client_end: OnUnsubscribe for each channel while still subscribed, then OnFinish, then leave them. The
+        // session has ended, so these handlers get a token that fires only when the host gives up waiting for them.
         foreach (var channel in socket.Session.GetChannels())
         {
-            await dispatcher.DispatchAsync(SocketIoEvent.Unsubscribe, socket, channel: channel).ConfigureAwait(false);
+            await dispatcher.DispatchAsync(SocketIoEvent.Unsubscribe, socket, channel: channel, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
         }
 
-        await dispatcher.DispatchAsync(SocketIoEvent.Finish, socket).ConfigureAwait(false);
+        await dispatcher.DispatchAsync(SocketIoEvent.Finish, socket, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
         LeaveChannels(socket.Session);
     }
 
@@ -162,24 +171,38 @@ internal sealed partial class SocketIoServer
     }
 
     /// <summary>Ends every session and waits until their teardown events ran (django-socketio:
-    /// <c>client_end_all</c>).</summary>
+    /// <c>client_end_all</c>). When <paramref name="cancellationToken"/> fires first (the host's shutdown timeout),
+    /// the handlers still running see their teardown token cancelled. Either way no handler starts afterwards.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        stopping = true;
-        foreach (var session in store.All)
+        if (dispatcher.IsHalted)
         {
-            session.End(SessionEndReason.AppShutdown);
+            return; // the host calls this twice: first from StoppingAsync, then from StopAsync
         }
 
-        var pending = loops.Values.ToArray();
-        LogStopping(pending.Length);
+        stopping = true;
+        LogStopping(loops.Count);
         try
         {
-            await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Repeat until no loop is left: a session started while stopping began is ended by StartSession.
+            while (!loops.IsEmpty)
+            {
+                foreach (var session in store.All)
+                {
+                    session.End(SessionEndReason.AppShutdown);
+                }
+
+                await Task.WhenAll(loops.Values.ToArray()).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {
             LogStopTimedOut(loops.Count);
+            await teardownAbandoned.CancelAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            dispatcher.Halt();
         }
     }
 

@@ -20,6 +20,7 @@ internal sealed partial class FlashPolicyListener : IHostedService
     private readonly CancellationTokenSource stopping = new();
     private TcpListener? listener;
     private Task? accepting;
+    private int stopped;
 
     public FlashPolicyListener(IOptions<SocketIoOptions> options, ILogger<FlashPolicyListener> logger)
     {
@@ -62,7 +63,7 @@ internal sealed partial class FlashPolicyListener : IHostedService
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (stopping.IsCancellationRequested)
+        if (Interlocked.Exchange(ref stopped, 1) != 0)
         {
             return; // a host may be stopped twice (StopAsync, then DisposeAsync)
         }
