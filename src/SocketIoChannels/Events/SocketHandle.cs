@@ -34,7 +34,12 @@ internal sealed class SocketHandle : ISocket
 
     public void Send(object? message) => SendToSelf(FrameCodec.EncodeFrame(message));
 
-    public void Broadcast(object? message) => broadcaster.ToAll(FrameCodec.EncodeFrame(message), Session);
+    public void Broadcast(object? message)
+    {
+        var frame = FrameCodec.EncodeFrame(message);
+        broadcaster.ToAll(frame, Session);
+        broadcaster.PublishToAll(frame);
+    }
 
     public void BroadcastChannel(object? message, string? channel = null) =>
         BroadcastChannel(FrameCodec.EncodeFrame(message), channel);
@@ -44,6 +49,7 @@ internal sealed class SocketHandle : ISocket
         var frame = FrameCodec.EncodeFrame(message);
         SendToSelf(frame);
         broadcaster.ToAll(frame, Session);
+        broadcaster.PublishToAll(frame);
     }
 
     public void SendAndBroadcastChannel(object? message, string? channel = null)
@@ -63,6 +69,7 @@ internal sealed class SocketHandle : ISocket
 
         if (registry.Add(channel, Session))
         {
+            broadcaster.Backplane.ActivateChannel(channel);
             metrics.Subscribed();
         }
 
@@ -79,6 +86,7 @@ internal sealed class SocketHandle : ISocket
 
         if (registry.Remove(channel, Session))
         {
+            broadcaster.Backplane.DeactivateChannel(channel);
             metrics.Unsubscribed();
         }
 
@@ -100,6 +108,7 @@ internal sealed class SocketHandle : ISocket
         if (channel is not null)
         {
             broadcaster.ToChannel(frame, channel, Session);
+            broadcaster.PublishToChannel(frame, channel);
             return;
         }
 
@@ -107,6 +116,7 @@ internal sealed class SocketHandle : ISocket
         if (channels.Length > 0)
         {
             broadcaster.ToChannels(frame, channels, Session);
+            broadcaster.PublishToChannels(frame, channels);
         }
     }
 

@@ -54,9 +54,14 @@ internal sealed partial class SocketIoServer
         }
 
         var session = store.Create(transport, request);
+        broadcaster.Backplane.SessionStarted();
         var loop = Task.Run(() => RunAsync(session));
         loops[session] = loop;
-        _ = loop.ContinueWith(_ => loops.TryRemove(session, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = loop.ContinueWith(_ =>
+        {
+            loops.TryRemove(session, out Task? _);
+            broadcaster.Backplane.SessionEnded();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         if (stopping)
         {
             // Lost a race with StopAsync, which may not have seen this session: end it; its loop runs the teardown
@@ -165,6 +170,7 @@ internal sealed partial class SocketIoServer
             session.RemoveChannel(channel);
             if (channels.Remove(channel, session))
             {
+                broadcaster.Backplane.DeactivateChannel(channel);
                 metrics.Unsubscribed();
             }
         }
