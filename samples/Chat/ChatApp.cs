@@ -44,6 +44,9 @@ public static class ChatApp
             socketIo.AddStackExchangeRedis(redis, options => options.ChannelPrefix = "chat:");
         }
 
+        // GET /healthz: Healthy with the session count, Degraded while the Redis backplane is disconnected.
+        builder.Services.AddHealthChecks().AddSocketIoChannels();
+
         var database = Path.GetFullPath(builder.Configuration[DatabaseKey] ?? "chat.db", builder.Environment.ContentRootPath);
         builder.Services.AddDbContext<ChatDbContext>(options => options.UseSqlite($"Data Source={database}"));
         builder.Services.AddRazorPages();
@@ -91,6 +94,7 @@ public static class ChatApp
         app.UseRouting(); // after the static files: /chat.css must not be taken for the room page /{slug}
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapHealthChecks("/healthz");
         app.MapRazorPages();
         return app;
     }

@@ -1,4 +1,5 @@
 using SocketIoChannels.Channels;
+using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Protocol;
 using SocketIoChannels.Sessions;
 
@@ -13,12 +14,14 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBroadcaster
 {
     private readonly SessionStore sessions;
     private readonly ChannelRegistry<Session> channels;
+    private readonly SocketIoMetrics metrics;
 
-    public SocketIoBroadcaster(SessionStore sessions, ChannelRegistry<Session> channels, BackplaneLink backplane)
+    public SocketIoBroadcaster(SessionStore sessions, ChannelRegistry<Session> channels, BackplaneLink backplane, SocketIoMetrics metrics)
     {
         this.sessions = sessions;
         this.channels = channels;
         Backplane = backplane;
+        this.metrics = metrics;
     }
 
     public BackplaneLink Backplane { get; }
@@ -70,6 +73,8 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBroadcaster
             throw new NoSocketException("The socket with the session ID " + sessionId + " has ended"
                 + (session.EndReason == SessionEndReason.SlowConsumer ? " as a slow consumer: its queue was full." : "."));
         }
+
+        metrics.Delivered(1);
     }
 
     /// <summary>Queues a frame for every live session but <paramref name="except"/>.</summary>
@@ -84,6 +89,7 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBroadcaster
             }
         }
 
+        metrics.Delivered(delivered);
         return delivered;
     }
 
@@ -99,6 +105,7 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBroadcaster
             }
         }
 
+        metrics.Delivered(delivered);
         return delivered;
     }
 
@@ -124,6 +131,7 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBroadcaster
             }
         }
 
+        metrics.Delivered(delivered);
         return delivered;
     }
 }

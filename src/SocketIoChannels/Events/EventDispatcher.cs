@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
+using SocketIoChannels.Diagnostics;
 
 namespace SocketIoChannels.Events;
 
@@ -44,6 +45,9 @@ internal sealed partial class EventDispatcher
         }
 
         IReadOnlyList<string>? socketChannels = null;
+        using var activity = SocketIoActivitySource.Source.HasListeners()
+            ? SocketIoActivitySource.StartEvent(@event, socket.SessionId, socket.Transport, channel, channel is null ? socket.Session.GetChannels() : null)
+            : null;
         await using var scope = scopes.CreateAsyncScope();
         var invocation = new EventInvocation
         {
@@ -90,6 +94,11 @@ internal sealed partial class EventDispatcher
                 {
                     LogHandlerCancelled(handler.Name, socket.SessionId);
                     return false;
+                }
+
+                if (activity is not null)
+                {
+                    SocketIoActivitySource.SetError(activity, thrown);
                 }
 
                 if (thrown is MessageBindingException)

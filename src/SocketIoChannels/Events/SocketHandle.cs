@@ -1,5 +1,6 @@
 using SocketIoChannels.Broadcasting;
 using SocketIoChannels.Channels;
+using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Protocol;
 using SocketIoChannels.Sessions;
 
@@ -11,12 +12,14 @@ internal sealed class SocketHandle : ISocket
 {
     private readonly SocketIoBroadcaster broadcaster;
     private readonly ChannelRegistry<Session> registry;
+    private readonly SocketIoMetrics metrics;
 
-    public SocketHandle(Session session, SocketIoBroadcaster broadcaster, ChannelRegistry<Session> registry)
+    public SocketHandle(Session session, SocketIoBroadcaster broadcaster, ChannelRegistry<Session> registry, SocketIoMetrics metrics)
     {
         Session = session;
         this.broadcaster = broadcaster;
         this.registry = registry;
+        this.metrics = metrics;
     }
 
     public Session Session { get; }
@@ -29,7 +32,7 @@ internal sealed class SocketHandle : ISocket
 
     public bool Connected => Session.IsAlive;
 
-    public void Send(object? message) => Session.TryEnqueue(FrameCodec.EncodeFrame(message));
+    public void Send(object? message) => SendToSelf(FrameCodec.EncodeFrame(message));
 
     public void Broadcast(object? message)
     {
@@ -44,7 +47,7 @@ internal sealed class SocketHandle : ISocket
     public void SendAndBroadcast(object? message)
     {
         var frame = FrameCodec.EncodeFrame(message);
-        Session.TryEnqueue(frame);
+        SendToSelf(frame);
         broadcaster.ToAll(frame, Session);
         broadcaster.PublishToAll(frame);
     }
@@ -52,7 +55,7 @@ internal sealed class SocketHandle : ISocket
     public void SendAndBroadcastChannel(object? message, string? channel = null)
     {
         var frame = FrameCodec.EncodeFrame(message);
-        Session.TryEnqueue(frame);
+        SendToSelf(frame);
         BroadcastChannel(frame, channel);
     }
 
@@ -67,6 +70,7 @@ internal sealed class SocketHandle : ISocket
         if (registry.Add(channel, Session))
         {
             broadcaster.Backplane.ActivateChannel(channel);
+            metrics.Subscribed();
         }
 
         return true;
@@ -83,12 +87,21 @@ internal sealed class SocketHandle : ISocket
         if (registry.Remove(channel, Session))
         {
             broadcaster.Backplane.DeactivateChannel(channel);
+            metrics.Unsubscribed();
         }
 
         return true;
     }
 
     public void Disconnect() => Session.End(SessionEndReason.Kicked);
+
+    private void SendToSelf(byte[] frame)
+    {
+        if (Session.TryEnqueue(frame))
+        {
+            metrics.Delivered(1);
+        }
+    }
 
     private void BroadcastChannel(byte[] frame, string? channel)
     {

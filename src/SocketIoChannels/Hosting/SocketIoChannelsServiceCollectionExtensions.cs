@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketIoChannels.Broadcasting;
 using SocketIoChannels.Channels;
+using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Events;
 using SocketIoChannels.Hosting;
 using SocketIoChannels.Server;
@@ -47,6 +48,8 @@ public static class SocketIoChannelsServiceCollectionExtensions
         }));
         services.AddSingleton<IValidateOptions<SocketIoOptions>, SocketIoOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<SocketIoMetrics>();
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<SocketIoOptions>>().Value;

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Protocol;
 using SocketIoChannels.Server;
 using SocketIoChannels.Transports;
@@ -22,10 +23,12 @@ internal sealed partial class SocketIoRequestDispatcher
     private readonly long maxMessageSize;
     private readonly OriginPolicy origins;
     private readonly ILogger<SocketIoRequestDispatcher> logger;
+    private readonly SocketIoMetrics metrics;
 
     public SocketIoRequestDispatcher(SocketIoServer server, ClientScript clientScript, IEnumerable<ISocketIoTransport> transports,
-        IOptions<SocketIoOptions> options, ILogger<SocketIoRequestDispatcher> logger)
+        IOptions<SocketIoOptions> options, SocketIoMetrics metrics, ILogger<SocketIoRequestDispatcher> logger)
     {
+        this.metrics = metrics;
         this.server = server;
         this.clientScript = clientScript;
         this.transports = transports.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
@@ -92,6 +95,7 @@ internal sealed partial class SocketIoRequestDispatcher
             Rest = segments.Length > 2 ? segments[2..] : [],
             CreateSession = () => server.StartSession(transport.Name, SocketIoRequest.FromHttpContext(context)),
             MaxMessageSize = maxMessageSize,
+            Metrics = metrics,
         };
 
         try

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketIoChannels.Broadcasting;
 using SocketIoChannels.Channels;
+using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Events;
 using SocketIoChannels.Protocol;
 using SocketIoChannels.Sessions;
@@ -23,13 +24,15 @@ internal sealed partial class SocketIoServer
     private readonly MessageLog messageLog;
     private readonly SocketIoOptions options;
     private readonly ILogger<SocketIoServer> logger;
+    private readonly SocketIoMetrics metrics;
     private readonly ConcurrentDictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance);
     private readonly CancellationTokenSource teardownAbandoned = new();
     private volatile bool stopping;
 
     public SocketIoServer(SessionStore store, ChannelRegistry<Session> channels, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
-        MessageLog messageLog, IOptions<SocketIoOptions> options, ILogger<SocketIoServer> logger)
+        MessageLog messageLog, IOptions<SocketIoOptions> options, SocketIoMetrics metrics, ILogger<SocketIoServer> logger)
     {
+        this.metrics = metrics;
         this.store = store;
         this.channels = channels;
         this.broadcaster = broadcaster;
@@ -71,7 +74,7 @@ internal sealed partial class SocketIoServer
 
     private async Task RunAsync(Session session)
     {
-        var socket = new SocketHandle(session, broadcaster, channels);
+        var socket = new SocketHandle(session, broadcaster, channels, metrics);
         try
         {
             if (!await dispatcher.DispatchAsync(SocketIoEvent.Connect, socket).ConfigureAwait(false))
@@ -83,6 +86,7 @@ internal sealed partial class SocketIoServer
             {
                 while (session.Inbound.TryRead(out var commands))
                 {
+                    metrics.MessagesReceived(session.Transport, commands.Length);
                     foreach (var command in commands)
                     {
                         await HandleAsync(socket, command).ConfigureAwait(false);
@@ -174,6 +178,7 @@ internal sealed partial class SocketIoServer
             if (channels.Remove(channel, session))
             {
                 broadcaster.Backplane.DeactivateChannel(channel);
+                metrics.Unsubscribed();
             }
         }
     }

@@ -36,6 +36,7 @@ internal sealed class Session
         this.timings = timings;
         this.owner = owner;
         closedAt = now;
+        StartedAt = now;
         outbound = BclChannel.CreateBounded<byte[]>(new BoundedChannelOptions(timings.MaxQueuedFrames)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -58,6 +59,9 @@ internal sealed class Session
     public string Transport { get; }
 
     public SocketIoRequest Request { get; }
+
+    /// <summary>When the session was created (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long StartedAt { get; }
 
     /// <summary>One dictionary per session, shared by all its events (django-socketio: <c>context</c>).</summary>
     public Dictionary<string, object?> Context { get; } = [];

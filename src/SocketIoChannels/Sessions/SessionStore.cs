@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using SocketIoChannels.Diagnostics;
 
 namespace SocketIoChannels.Sessions;
 
@@ -8,10 +9,12 @@ internal sealed partial class SessionStore : ISessionOwner
 {
     private readonly ConcurrentDictionary<string, Session> sessions = new(StringComparer.Ordinal);
     private readonly ILogger<SessionStore> logger;
+    private readonly SocketIoMetrics metrics;
 
-    public SessionStore(SessionTimings timings, ILogger<SessionStore> logger)
+    public SessionStore(SessionTimings timings, SocketIoMetrics metrics, ILogger<SessionStore> logger)
     {
         Timings = timings;
+        this.metrics = metrics;
         this.logger = logger;
     }
 
@@ -33,6 +36,7 @@ internal sealed partial class SessionStore : ISessionOwner
             if (sessions.TryAdd(session.Id, session))
             {
                 LogSessionStarted(session.Id, transport);
+                metrics.SessionStarted(transport);
                 return session;
             }
         }
@@ -48,11 +52,15 @@ internal sealed partial class SessionStore : ISessionOwner
     {
         sessions.TryRemove(new KeyValuePair<string, Session>(session.Id, session));
         LogSessionEnded(session.Id, session.EndReason);
+        metrics.SessionEnded(session.Transport, session.EndReason, Timings.TimeProvider.GetElapsedTime(session.StartedAt));
         Ended?.Invoke(session);
     }
 
-    void ISessionOwner.OnSlowConsumer(Session session) =>
+    void ISessionOwner.OnSlowConsumer(Session session)
+    {
         LogSlowConsumer(session.Id, session.Transport, Timings.MaxQueuedFrames, session.Request.RemoteIpAddress?.ToString());
+        metrics.SessionDropped(session.Transport);
+    }
 
     /// <summary>One pass of heartbeats and expiry over every session.</summary>
     public void Sweep()

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Protocol;
 using SocketIoChannels.Sessions;
 
@@ -155,7 +156,7 @@ internal sealed partial class HixieWebSocketTransport
 
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
         using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
-        var sending = SendLoopAsync(stream, session, stopReceiving, stopSending.Token);
+        var sending = SendLoopAsync(stream, session, request.Metrics, stopReceiving, stopSending.Token);
         var (closeReceived, problem) = await ReceiveLoopAsync(reader, session, request.MaxMessageSize, stopReceiving.Token).ConfigureAwait(false);
         if (problem is not null)
         {
@@ -188,7 +189,7 @@ internal sealed partial class HixieWebSocketTransport
         }
     }
 
-    private async Task SendLoopAsync(Stream stream, Session session, CancellationTokenSource stopReceiving, CancellationToken cancellationToken)
+    private async Task SendLoopAsync(Stream stream, Session session, SocketIoMetrics metrics, CancellationTokenSource stopReceiving, CancellationToken cancellationToken)
     {
         var frames = new List<byte[]>();
         try
@@ -222,6 +223,8 @@ internal sealed partial class HixieWebSocketTransport
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
+
+                metrics.MessagesSent(session.Transport, frames.Count);
             }
 
             // The session ended and everything queued for it went out: close the connection (spec pitfall 13).

@@ -72,6 +72,7 @@ internal abstract partial class PollingTransport : HttpTransport
 
         LogPollAnswered(session.Id, frames.Count);
         await WritePollAsync(context, request, frames).ConfigureAwait(false);
+        request.Metrics.MessagesSent(Name, frames.Count);
     }
 
     [LoggerMessage(110, LogLevel.Trace, "Poll of session {SessionId} answered with {Count} frames.")]

@@ -65,6 +65,8 @@ internal abstract partial class StreamingHttpTransport : HttpTransport
                     {
                         break;
                     }
+
+                    request.Metrics.MessagesSent(Name, frames.Count);
                 }
             }
             catch (OperationCanceledException)

@@ -1,3 +1,4 @@
+using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Sessions;
 
 namespace SocketIoChannels.Transports;
@@ -14,4 +15,7 @@ internal sealed class TransportRequest
     public required Func<Session?> CreateSession { get; init; }
 
     public required long MaxMessageSize { get; init; }
+
+    /// <summary>Where a transport counts the frames it wrote (<c>socketio.server.messages</c>, direction out).</summary>
+    public required SocketIoMetrics Metrics { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Protocol;
 using SocketIoChannels.Sessions;
 
@@ -54,7 +55,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
 
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
         using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
-        var sending = SendLoopAsync(socket, session, stopReceiving, stopSending.Token);
+        var sending = SendLoopAsync(socket, session, request.Metrics, stopReceiving, stopSending.Token);
         var (status, description) = await ReceiveLoopAsync(socket, session, request.MaxMessageSize, stopReceiving.Token).ConfigureAwait(false);
         if (status is not null)
         {
@@ -86,7 +87,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         }
     }
 
-    private async Task SendLoopAsync(WebSocket socket, Session session, CancellationTokenSource stopReceiving, CancellationToken cancellationToken)
+    private async Task SendLoopAsync(WebSocket socket, Session session, SocketIoMetrics metrics, CancellationTokenSource stopReceiving, CancellationToken cancellationToken)
     {
         var frames = new List<byte[]>();
         try
@@ -102,6 +103,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                 if (frames.Count == 1)
                 {
                     await socket.SendAsync(frames[0], WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    metrics.MessagesSent(Name, 1);
                     continue;
                 }
 
@@ -114,6 +116,8 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
+
+                metrics.MessagesSent(Name, frames.Count);
             }
 
             // The session ended and everything queued for it went out: close the connection (spec pitfall 13).
