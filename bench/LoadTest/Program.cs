@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "run" => await Orchestrator.RunAsync(args[1..]),
     "server" when args.Length > 1 => await ServerHost.RunAsync(args[1], args[2..]),
     "client" => await LoadClient.RunAsync(args[1..]),
+    "heap" when args.Length > 1 => HeapCensus.Run(args[1..]),
     _ => Usage(),
 };
 
