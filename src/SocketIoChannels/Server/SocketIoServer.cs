@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketIoChannels.Broadcasting;
@@ -23,7 +22,7 @@ internal sealed partial class SocketIoServer
     private readonly MessageLog messageLog;
     private readonly SocketIoOptions options;
     private readonly ILogger<SocketIoServer> logger;
-    private readonly ConcurrentDictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance); // under its own lock
     private volatile bool stopping;
 
     public SocketIoServer(SessionStore store, ChannelRegistry<Session> channels, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
@@ -50,14 +49,19 @@ internal sealed partial class SocketIoServer
         }
 
         var session = store.Create(transport, request);
-        var loop = Task.Run(() => RunAsync(session));
-        loops[session] = loop;
-        _ = loop.ContinueWith(_ => loops.TryRemove(session, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        lock (loops)
+        {
+            // The loop yields at once and removes itself under this lock when it ends, so it is always added first.
+            loops[session] = RunAsync(session);
+        }
+
         return session;
     }
 
     private async Task RunAsync(Session session)
     {
+        // Off the request's thread at once (no Task.Run wrapper or continuation kept per session).
+        await Task.Yield();
         var socket = new SocketHandle(session, broadcaster, channels);
         try
         {
@@ -85,6 +89,13 @@ internal sealed partial class SocketIoServer
             LogLoopFailed(exception, session.Id);
             session.End(SessionEndReason.Error);
             LeaveChannels(session);
+        }
+        finally
+        {
+            lock (loops)
+            {
+                loops.Remove(session);
+            }
         }
     }
 
@@ -164,7 +175,12 @@ internal sealed partial class SocketIoServer
             session.End(SessionEndReason.AppShutdown);
         }
 
-        var pending = loops.Values.ToArray();
+        Task[] pending;
+        lock (loops)
+        {
+            pending = [.. loops.Values];
+        }
+
         LogStopping(pending.Length);
         try
         {
@@ -172,7 +188,7 @@ internal sealed partial class SocketIoServer
         }
         catch (OperationCanceledException)
         {
-            LogStopTimedOut(loops.Count);
+            LogStopTimedOut(pending.Count(loop => !loop.IsCompleted));
         }
     }
 
