@@ -16,6 +16,9 @@ namespace SocketIoChannels.Transports;
 internal sealed partial class WebSocketTransport : ISocketIoTransport
 {
     private const int ReceiveChunk = 4096;
+    private const int SendChunk = 4096;
+    private const int MaxSendBatch = 256 * 1024;
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly ILogger<WebSocketTransport> logger;
 
@@ -43,15 +46,15 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
             return;
         }
 
-        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
-        using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
-        var sending = SendLoopAsync(socket, session, stopReceiving, stopSending.Token);
-        var (status, description) = await ReceiveLoopAsync(socket, session, request.MaxMessageSize, stopReceiving.Token).ConfigureAwait(false);
+        // Both loops stop on the lease's token (the session dropped this client, or a newer connection took over),
+        // and this method cancels the lease itself to stop the send loop: no linked sources per connection.
+        var sending = SendLoopAsync(socket, session, lease.Token);
+        var (status, description) = await ReceiveLoopAsync(socket, session, request.MaxMessageSize, lease.Token).ConfigureAwait(false);
         if (status is not null)
         {
             // The client broke the protocol: say why with the close code before the session ends.
             LogClosing(session.Id, (int)status.Value, description);
-            stopSending.Cancel();
+            lease.Cancel();
             await sending.ConfigureAwait(false);
             await CloseOutputQuietlyAsync(socket, status.Value, description).ConfigureAwait(false);
             session.Detach(lease);
@@ -63,11 +66,11 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         if (session.IsAlive)
         {
             // The client went away but the session may be resumed with its id: leave the queue to the next one.
-            stopSending.Cancel();
+            lease.Cancel();
         }
 
         await sending.ConfigureAwait(false);
-        if (lease.Token.IsCancellationRequested && !session.IsAlive)
+        if (!session.IsAlive && session.EndReason is SessionEndReason.SlowConsumer or SessionEndReason.Timeout)
         {
             context.Abort(); // dropped (slow consumer, heartbeat timeout): cut it off
         }
@@ -77,28 +80,47 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         }
     }
 
-    private async Task SendLoopAsync(WebSocket socket, Session session, CancellationTokenSource stopReceiving, CancellationToken cancellationToken)
+    private async Task SendLoopAsync(WebSocket socket, Session session, CancellationToken cancellationToken)
     {
-        var frames = new List<byte[]>();
+        var outbound = session.Outbound;
         try
         {
-            while (await session.Outbound.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await outbound.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                frames.Clear();
-                while (frames.Count < 1024 && session.Outbound.TryRead(out var frame))
+                if (!outbound.TryRead(out var first))
                 {
-                    frames.Add(frame);
-                }
-
-                if (frames.Count == 1)
-                {
-                    await socket.SendAsync(frames[0], WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                var length = FrameCodec.Concat(frames, ArrayPool<byte>.Shared, out var buffer);
+                if (!outbound.TryPeek(out _))
+                {
+                    // One frame: send the shared encoded bytes as they are, no copy.
+                    await socket.SendAsync(first, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                // Several frames: 0.6 framing lets them go out together, so gather everything queued into one
+                // pooled buffer and send one WebSocket message.
+                var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(SendChunk, first.Length * 2));
+                var length = 0;
                 try
                 {
+                    var frame = first;
+                    do
+                    {
+                        if (length + frame.Length > buffer.Length)
+                        {
+                            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, length + frame.Length));
+                            buffer.AsSpan(0, length).CopyTo(larger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = larger;
+                        }
+
+                        frame.CopyTo(buffer, length);
+                        length += frame.Length;
+                    }
+                    while (length < MaxSendBatch && outbound.TryRead(out frame));
+
                     await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
                 }
                 finally
@@ -109,7 +131,8 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
 
             // The session ended and everything queued for it went out: close the connection (spec pitfall 13).
             await CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "The session ended.").ConfigureAwait(false);
-            stopReceiving.CancelAfter(TimeSpan.FromSeconds(5)); // a client that never answers the close is not waited for
+            // A client that never answers the close is not waited for: cut it off after 5 s (one timer, only now).
+            _ = Task.Delay(CloseHandshakeTimeout, CancellationToken.None).ContinueWith(static (_, state) => ((WebSocket)state!).Abort(), socket, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
         catch (OperationCanceledException)
         {
