@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using SocketIoChannels.Protocol;
+using BclChannel = System.Threading.Channels.Channel;
 
 namespace SocketIoChannels.Sessions;
 
@@ -11,12 +12,11 @@ namespace SocketIoChannels.Sessions;
 internal sealed class Session
 {
     private readonly object gate = new();
-    private readonly SessionQueue<byte[]> outbound;
-    private readonly SessionQueue<InboundCommand[]> inbound;
+    private readonly Channel<byte[]> outbound;
+    private readonly Channel<InboundCommand[]> inbound;
     private readonly ISessionOwner owner;
     private readonly SessionTimings timings;
     private readonly List<string> channels = [];
-    private Dictionary<string, object?>? context; // created on first use: most idle sessions never need one
     private TransportLease? lease;
     private CancellationTokenSource? ended;
     private long closedAt;
@@ -35,11 +35,21 @@ internal sealed class Session
         this.timings = timings;
         this.owner = owner;
         closedAt = now;
-        outbound = new SessionQueue<byte[]>(timings.MaxQueuedFrames, initialSize: 4);
-        inbound = new SessionQueue<InboundCommand[]>(64, initialSize: 2);
+        outbound = BclChannel.CreateBounded<byte[]>(new BoundedChannelOptions(timings.MaxQueuedFrames)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = false,
+            SingleWriter = false,
+        });
+        inbound = BclChannel.CreateBounded<InboundCommand[]>(new BoundedChannelOptions(64)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+        });
 
         // The first frame of every session is its id (spec §2.3); nothing may go before it.
-        outbound.TryWrite(FrameCodec.EncodeText(id));
+        outbound.Writer.TryWrite(FrameCodec.EncodeText(id));
     }
 
     public string Id { get; }
@@ -49,15 +59,15 @@ internal sealed class Session
     public SocketIoRequest Request { get; }
 
     /// <summary>One dictionary per session, shared by all its events (django-socketio: <c>context</c>).</summary>
-    public Dictionary<string, object?> Context => LazyInitializer.EnsureInitialized(ref context);
+    public Dictionary<string, object?> Context { get; } = [];
 
     public bool IsAlive => Volatile.Read(ref state) == 0;
 
     public SessionEndReason EndReason { get; private set; }
 
-    public ChannelReader<byte[]> Outbound => outbound;
+    public ChannelReader<byte[]> Outbound => outbound.Reader;
 
-    public ChannelReader<InboundCommand[]> Inbound => inbound;
+    public ChannelReader<InboundCommand[]> Inbound => inbound.Reader;
 
     /// <summary>Fires when the session ends (handed to handlers as their <see cref="CancellationToken"/>).</summary>
     public CancellationToken EndedToken
@@ -84,7 +94,7 @@ internal sealed class Session
     /// Returns <see langword="false"/> when the frame was not queued.</summary>
     public bool TryEnqueue(byte[] frame)
     {
-        if (outbound.TryWrite(frame))
+        if (outbound.Writer.TryWrite(frame))
         {
             return true;
         }
@@ -170,7 +180,7 @@ internal sealed class Session
         {
             try
             {
-                await inbound.WriteAsync([.. commands], cancellationToken).ConfigureAwait(false);
+                await inbound.Writer.WriteAsync([.. commands], cancellationToken).ConfigureAwait(false);
             }
             catch (ChannelClosedException)
             {
@@ -264,8 +274,8 @@ internal sealed class Session
 
         // Completing the queue lets the attached connection send what is left and close; a dropped client
         // (slow, silent) is cut off at once instead.
-        outbound.TryComplete();
-        inbound.TryComplete();
+        outbound.Writer.TryComplete();
+        inbound.Writer.TryComplete();
         if (reason is SessionEndReason.SlowConsumer or SessionEndReason.Timeout)
         {
             current?.Cancel();
