@@ -17,6 +17,7 @@ internal sealed class Session
     private readonly ISessionOwner owner;
     private readonly SessionTimings timings;
     private readonly List<string> channels = [];
+    private Dictionary<string, object?>? context; // created on first use: most idle sessions never need one
     private TransportLease? lease;
     private CancellationTokenSource? ended;
     private long closedAt;
@@ -59,7 +60,7 @@ internal sealed class Session
     public SocketIoRequest Request { get; }
 
     /// <summary>One dictionary per session, shared by all its events (django-socketio: <c>context</c>).</summary>
-    public Dictionary<string, object?> Context { get; } = [];
+    public Dictionary<string, object?> Context => LazyInitializer.EnsureInitialized(ref context);
 
     public bool IsAlive => Volatile.Read(ref state) == 0;
 
