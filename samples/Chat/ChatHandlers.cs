@@ -1,45 +1,36 @@
+using Chat.Data;
+using Microsoft.EntityFrameworkCore;
 using Newtonsoft.Json.Linq;
 using SocketIoChannels;
 
 namespace Chat;
 
 /// <summary>
-/// The chat protocol of django-socketio's demo (chat/events.py). The page subscribes to <c>room-&lt;name&gt;</c> and
-/// sends JSON objects with an <c>action</c>: <c>start</c> (choose a nickname) and <c>message</c>. The server answers
-/// <c>in-use</c>, <c>started</c> (the users already there), and sends <c>join</c>, <c>message</c> and <c>leave</c> to
-/// the whole room. <c>system</c> messages come from <c>POST /system_message</c> (Program.cs).
+/// The chat protocol of django-socketio's demo (chat/events.py). The room page subscribes to <c>room-{id}</c> and
+/// sends JSON objects with an <c>action</c>: <c>start</c> (with a <c>name</c>), <c>message</c> (with a
+/// <c>message</c>) and <c>leave</c>. The server answers <c>in-use</c> or <c>started</c> (the users already there),
+/// and sends <c>join</c>, <c>message</c> and <c>leave</c> to the room; <c>system</c> comes from /system_message.
+/// A client's <c>leave</c> is answered with <c>left</c>.
 /// </summary>
 /// <remarks>
-/// Differences from the original demo: the room comes from the session's channel, not from a room id the client
-/// puts in each message; <c>started</c> lists users with their ids, so their <c>leave</c> removes them from the
-/// page; the page escapes text itself (textContent), so nothing is stripped here; a client that unsubscribes from
-/// the room leaves it.
+/// Differences from the original demo: the room is the session's channel (a <c>room</c> field in the message, which
+/// the original required, is ignored); <c>started</c> lists users with their ids, so their <c>leave</c> removes
+/// them from the page (the original's list kept them); the page escapes text (textContent), so nothing is stripped
+/// here; a client may send <c>leave</c> (the Leave button), so polling clients leave at once instead of when their
+/// session times out.
 /// </remarks>
-public sealed class ChatHandlers
+public sealed partial class ChatHandlers(ChatDbContext db, ILogger<ChatHandlers> logger)
 {
-    /// <summary>The context key of the session's <see cref="ChatUser"/>, set once its nickname was accepted.</summary>
+    /// <summary>The context key of the session's user id, set once its nickname was accepted.</summary>
     public const string UserKey = "user";
-
-    /// <summary>Nicknames are cut to this length (the original's ChatUser.name was a CharField(20)).</summary>
-    public const int MaxNameLength = 20;
 
     /// <summary>Chat messages are cut to this length.</summary>
     public const int MaxMessageLength = 2000;
 
-    private const string RoomPrefix = "room-";
-
-    private readonly ChatUsers users;
-
-    // A new instance per event: the state lives in the ChatUsers singleton and in each session's context.
-    public ChatHandlers(ChatUsers users)
+    [OnMessage(Channel = "^room-")]
+    public async Task MessageAsync(ISocket socket, IDictionary<string, object?> context, JToken message, CancellationToken cancellationToken)
     {
-        this.users = users;
-    }
-
-    [OnMessage(channel: "^room-")]
-    public void Message(ISocket socket, IDictionary<string, object?> context, JToken message)
-    {
-        // Anything but {"action": ...} (a plain string, a number) is not part of the protocol: ignore it.
+        // Anything but {"action": ...} (a plain string, a number) is not part of the protocol: ignored.
         if (message is not JObject command)
         {
             return;
@@ -48,84 +39,104 @@ public sealed class ChatHandlers
         switch (Text(command, "action"))
         {
             case "start":
-                Start(socket, context, Text(command, "name"));
+                await StartAsync(socket, context, Text(command, "name"), cancellationToken);
                 break;
             case "message":
                 Say(socket, context, Text(command, "message"));
                 break;
+            case "leave":
+                await LeaveAsync(socket, context, CancellationToken.None);
+                socket.Send(new { action = "left" }); // the page goes back to the rooms once it has this
+                break;
         }
     }
 
-    /// <summary>An explicit unsubscribe from the room (the page never does it) leaves the room. At teardown the
-    /// server also raises OnUnsubscribe, while the channel is still subscribed: then OnFinish does the leaving.</summary>
-    [OnUnsubscribe(channel: "^room-")]
-    public void Unsubscribed(ISocket socket, IDictionary<string, object?> context, string channel)
-    {
-        if (context.TryGetValue(UserKey, out var value) && value is ChatUser user && user.Room == channel
-            && !socket.Channels.Contains(channel))
-        {
-            Leave(socket, context, user);
-        }
-    }
+    /// <summary>Last event of a session, still subscribed to the room: the others get <c>leave</c> and the user row
+    /// goes. Also runs for every live session when the app stops.</summary>
+    [OnFinish(Channel = "^room-")]
+    public Task FinishAsync(ISocket socket, IDictionary<string, object?> context) =>
+        LeaveAsync(socket, context, CancellationToken.None); // the session's token is cancelled by now
 
-    [OnFinish(channel: "^room-")]
-    public void Finish(ISocket socket, IDictionary<string, object?> context)
+    private async Task StartAsync(ISocket socket, IDictionary<string, object?> context, string? name, CancellationToken cancellationToken)
     {
-        if (context.TryGetValue(UserKey, out var value) && value is ChatUser user)
-        {
-            Leave(socket, context, user);
-        }
-    }
-
-    private void Start(ISocket socket, IDictionary<string, object?> context, string? name)
-    {
-        name = Clean(name, MaxNameLength);
-        var room = socket.Channels.FirstOrDefault(c => c.StartsWith(RoomPrefix, StringComparison.Ordinal));
-        if (name.Length == 0 || room is null || context.ContainsKey(UserKey))
+        name = Clean(name, ChatUser.MaxNameLength);
+        var roomId = socket.Channels.Select(RoomIdOf).FirstOrDefault(id => id is not null);
+        if (name.Length == 0 || roomId is null || context.ContainsKey(UserKey))
         {
             return; // no nickname, not in a room, or already started in this session
         }
 
-        var joined = users.TryJoin(room, name, socket.SessionId);
-        if (joined is null)
+        if (!await db.Rooms.AnyAsync(r => r.Id == roomId, cancellationToken))
+        {
+            socket.Send(new { action = "no-room" });
+            return;
+        }
+
+        var user = new ChatUser { RoomId = roomId.Value, Name = name, NormalizedName = name.ToUpperInvariant(), SessionId = socket.SessionId };
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             socket.Send(new { action = "in-use" });
             return;
         }
 
-        var (user, others) = joined.Value;
-        context[UserKey] = user;
-        socket.Send(new
-        {
-            action = "started",
-            id = user.Id,
-            name = user.Name, // as accepted: trimmed and cut to MaxNameLength
-            users = others.Select(u => new { id = u.Id, name = u.Name }),
-        });
-        // The joiner gets its own "joins" line too, and adds itself to its user list from it.
-        socket.SendAndBroadcastChannel(new { action = "join", id = user.Id, name = user.Name }, room);
+        context[UserKey] = new Joined(user.Id, user.Name, user.RoomId);
+        var others = await db.Users.AsNoTracking()
+            .Where(u => u.RoomId == user.RoomId && u.Id != user.Id)
+            .OrderBy(u => u.Name)
+            .Select(u => new { id = u.Id, name = u.Name })
+            .ToListAsync(cancellationToken);
+        socket.Send(new { action = "started", id = user.Id, name = user.Name, users = others });
+        // Everyone in the room, the joiner too: its own "joins" line adds it to its list.
+        socket.SendAndBroadcastChannel(new { action = "join", id = user.Id, name = user.Name }, ChatRoom.ChannelOf(user.RoomId));
     }
 
     private static void Say(ISocket socket, IDictionary<string, object?> context, string? text)
     {
         text = Clean(text, MaxMessageLength);
-        if (text.Length == 0 || !context.TryGetValue(UserKey, out var value) || value is not ChatUser user)
+        if (text.Length == 0 || !context.TryGetValue(UserKey, out var value) || value is not Joined user)
         {
             return; // messages count only after a nickname was accepted
         }
 
-        socket.SendAndBroadcastChannel(new { action = "message", id = user.Id, name = user.Name, message = text }, user.Room);
+        socket.SendAndBroadcastChannel(new { action = "message", id = user.Id, name = user.Name, message = text }, ChatRoom.ChannelOf(user.RoomId));
     }
 
-    private void Leave(ISocket socket, IDictionary<string, object?> context, ChatUser user)
+    private async Task LeaveAsync(ISocket socket, IDictionary<string, object?> context, CancellationToken cancellationToken)
     {
-        context.Remove(UserKey);
-        if (users.Leave(user))
+        if (!context.Remove(UserKey, out var value) || value is not Joined user)
         {
-            // The others only: this session is going away. Its channels are still subscribed during OnFinish.
-            socket.BroadcastChannel(new { action = "leave", id = user.Id, name = user.Name }, user.Room);
+            return;
         }
+
+        var deleted = await db.Users.Where(u => u.Id == user.Id).ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 0)
+        {
+            return; // already gone
+        }
+
+        try
+        {
+            // The others only: this user is going away.
+            socket.BroadcastChannel(new { action = "leave", id = user.Id, name = user.Name }, ChatRoom.ChannelOf(user.RoomId));
+        }
+        catch (NoSocketException)
+        {
+            // The room is empty now: no one to tell.
+        }
+
+        LogLeft(logger, user.Name, user.RoomId);
     }
+
+    private static int? RoomIdOf(string channel) =>
+        channel.StartsWith("room-", StringComparison.Ordinal)
+        && int.TryParse(channel.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id
+            : null;
 
     private static string? Text(JObject command, string key) =>
         command[key] is JValue { Type: JTokenType.String, Value: string text } ? text : null;
@@ -142,4 +153,11 @@ public sealed class ChatHandlers
         var length = char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
         return text[..length].TrimEnd();
     }
+
+    [LoggerMessage(1, LogLevel.Information, "{Name} left room {RoomId}.")]
+    private static partial void LogLeft(ILogger logger, string name, int roomId);
+
+    /// <summary>What the session's context keeps of its user (never the tracked entity: each event has its own
+    /// DbContext).</summary>
+    private sealed record Joined(int Id, string Name, int RoomId);
 }

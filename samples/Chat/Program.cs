@@ -1,51 +1,17 @@
 using Chat;
-using SocketIoChannels;
 
-var builder = WebApplication.CreateBuilder(args);
-
-// The original demo's address (SOCKETIO_HOST/SOCKETIO_PORT defaults) unless --urls, ASPNETCORE_URLS or
-// ASPNETCORE_HTTP_PORTS chose one.
-if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+// dotnet run --project samples/Chat                 -> http://127.0.0.1:9000
+// dotnet run --project samples/Chat -- 0.0.0.0:8000 -> every interface, port 8000
+WebApplication app;
+try
 {
-    builder.WebHost.UseUrls("http://127.0.0.1:9000");
+    app = ChatApp.Build(args);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
 }
 
-builder.Services.AddSingleton<ChatUsers>();
-builder.Services.AddSocketIoChannels(); // finds ChatHandlers in this assembly
-
-var app = builder.Build();
-
-app.UseSocketIoChannels(); // /socket.io/socket.io.js and the transports
-app.UseDefaultFiles();     // / -> wwwroot/index.html
-app.UseStaticFiles();
-
-// A system message to everyone in the lobby, from outside any socket (django-socketio: broadcast_channel in the
-// demo's system_message view). Try: curl -d message=hello http://127.0.0.1:9000/system_message
-// NOT PROTECTED YET: anyone who can reach the app can post here. The later issue with the multi-room demo adds
-// an admin sign-in (the original required a staff user) and a form to pick the room.
-app.MapPost("/system_message", async (HttpRequest request) =>
-{
-    if (!request.HasFormContentType)
-    {
-        return Results.BadRequest("Post a form with the field 'message'.");
-    }
-
-    var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
-    var message = form["message"].ToString().Trim();
-    if (message.Length == 0)
-    {
-        return Results.BadRequest("The field 'message' is empty.");
-    }
-
-    try
-    {
-        var sessions = Broadcaster.BroadcastChannel(new { action = "system", message }, "room-lobby");
-        return Results.Text($"Message sent to {sessions} session(s).\n");
-    }
-    catch (NoSocketException)
-    {
-        return Results.Text("Message not sent: no one is connected.\n");
-    }
-});
-
 app.Run();
+return 0;

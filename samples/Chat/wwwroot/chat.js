@@ -1,11 +1,15 @@
-// The chat page: the client side of django-socketio's demo (chat.js), without jQuery.
-// Protocol: subscribe to room-lobby, send {action: 'start', name}, then {action: 'message', message}; the server
-// answers in-use / started and sends join, message, leave and system to the room (ChatHandlers.cs).
-// User text only ever reaches the page through textContent.
+// The room page: the client side of django-socketio's demo (chat.js), without jQuery.
+// Protocol: subscribe to room-<id>, send {room, action: 'start', name}, then {room, action: 'message', message}, and
+// {room, action: 'leave'} from the Leave button; the server answers in-use / started and sends join, message, leave
+// and system to the room (ChatHandlers.cs). User text only ever reaches the page through textContent.
+// ?transport=xhr-polling (or websocket, jsonp-polling) pins the page to one transport.
 (function () {
   'use strict';
 
-  var CHANNEL = 'room-lobby';
+  var ROOM = Number(document.getElementById('chat').getAttribute('data-room-id'));
+  var CHANNEL = 'room-' + ROOM;
+  var TRANSPORTS = ['websocket', 'xhr-polling', 'jsonp-polling'];
+  var pinned = new URLSearchParams(location.search).get('transport');
   var RECONNECT_DELAY = 1000;   // ms after a dropped connection before a new socket is tried
   var REJOIN_ATTEMPTS = 30;     // 'in-use' answers tolerated after a reconnect (our old session may still hold the name)
 
@@ -13,6 +17,7 @@
   var input = document.getElementById('text');
   var label = document.getElementById('label');
   var button = document.getElementById('button');
+  var leave = document.getElementById('leave');
   var status = document.getElementById('status');
   var messages = document.getElementById('messages');
   var people = document.getElementById('people');
@@ -24,6 +29,7 @@
   var started = false;     // the server accepted our nickname in the current session
   var rejoining = 0;       // > 0 while re-sending 'start' after a reconnect
   var retryTimer = null;
+  var leaving = false;     // the Leave button was pressed: waiting for 'left'
   var userItems = {};      // user id -> <li>
 
   function setStatus(text, offline) {
@@ -35,6 +41,7 @@
     label.textContent = chatting ? 'Message' : 'Nickname';
     input.placeholder = chatting ? 'Say something' : 'Your nickname';
     input.maxLength = chatting ? 2000 : 20;
+    input.value = '';
     button.textContent = chatting ? 'Send' : 'Join';
     people.hidden = !chatting;
   }
@@ -90,17 +97,19 @@
   // Socket -----------------------------------------------------------------------------------------------
 
   function sendStart() {
-    socket.send({ action: 'start', name: name });
+    socket.send({ room: ROOM, action: 'start', name: name });
   }
 
   function connect() {
     // Reconnection is ours (as the original demo): a brand-new socket, hence a new server session.
-    var s = socket = new io.Socket({ reconnect: false });
+    var options = { reconnect: false };
+    if (TRANSPORTS.indexOf(pinned) >= 0) options.transports = [pinned];
+    var s = socket = new io.Socket(undefined, options);
     retryTimer = null;
     setStatus(rejoining ? 'Reconnecting…' : 'Connecting…');
     s.on('connect', function () {
       if (s !== socket) return;
-      setStatus('Connected (' + s.transport.type + ').');
+      setStatus('Connected (' + s.transport.type + ').' + (name === null ? ' Choose a nickname to join.' : ''));
       s.subscribe(CHANNEL);
       if (name !== null) sendStart();
     });
@@ -119,6 +128,7 @@
   function dropped() {
     if (started) {
       rejoining = 1;
+      clearUsers();   // no longer known: filled again by 'started' after the reconnect
       addLine('notice', null, 'Connection lost, reconnecting…');
     }
     started = false;
@@ -131,6 +141,13 @@
   function receive(data) {
     if (data === null || typeof data !== 'object') return;
     switch (data.action) {
+      case 'no-room':
+        button.disabled = true;
+        setStatus('This room does not exist any more.', true);
+        return;
+      case 'left':
+        if (leaving === true) goToRooms();
+        return;
       case 'in-use':
         if (rejoining && rejoining < REJOIN_ATTEMPTS) {
           // Our previous session may not have ended on the server yet: ask again shortly.
@@ -179,6 +196,27 @@
   }
 
   setChatting(false);
+  connect();   // as the original: connect at once, the nickname is sent when chosen
+
+  // Leave: tell the room at once and wait for the server's 'left' (a polling session would otherwise end only when
+  // it times out), then go back to the rooms. Not started, or no answer within 2 s: go at once / anyway.
+  function goToRooms() {
+    var s = socket;
+    if (leaving === 'gone') return;
+    leaving = 'gone';
+    socket = null;
+    clearTimeout(retryTimer);
+    location.href = '/';
+    if (s) s.disconnect();
+  }
+
+  leave.addEventListener('click', function () {
+    leave.disabled = true;
+    if (!socket || !socket.connected || !started) return goToRooms();
+    leaving = true;
+    socket.send({ room: ROOM, action: 'leave' });
+    setTimeout(goToRooms, 2000);
+  });
 
   form.addEventListener('submit', function (event) {
     var text = input.value.trim();
@@ -186,13 +224,12 @@
     if (!text) return;
     input.value = '';
     if (started) {
-      socket.send({ action: 'message', message: text });
+      socket.send({ room: ROOM, action: 'message', message: text });
       return;
     }
     name = text;
     button.disabled = true;
-    if (!socket) connect();
-    else if (socket.connected) sendStart();
+    if (socket && socket.connected) sendStart();
     // else: sent when the socket connects
   });
 })();

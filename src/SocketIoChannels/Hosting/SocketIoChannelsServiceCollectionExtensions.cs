@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -65,13 +66,20 @@ public static class SocketIoChannelsServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SocketIoServer>();
         services.AddSingleton<ClientScript>();
-        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("websocket", provider.GetRequiredService<ILogger<WebSocketTransport>>()));
-        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("flashsocket", provider.GetRequiredService<ILogger<WebSocketTransport>>()));
+        services.AddSingleton<HixieWebSocketTransport>();
+        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("websocket", provider.GetRequiredService<HixieWebSocketTransport>(), provider.GetRequiredService<ILogger<WebSocketTransport>>()));
+        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("flashsocket", provider.GetRequiredService<HixieWebSocketTransport>(), provider.GetRequiredService<ILogger<WebSocketTransport>>()));
         services.AddSingleton<ISocketIoTransport, XhrPollingTransport>();
         services.AddSingleton<ISocketIoTransport, JsonpPollingTransport>();
+        services.AddSingleton<ISocketIoTransport, HtmlFileTransport>();
+        services.AddSingleton<ISocketIoTransport, XhrMultipartTransport>();
         services.AddSingleton<SocketIoRequestDispatcher>();
         services.AddHostedService<SocketIoHostedService>();
         services.AddTransient<IStartupFilter, WebSocketsStartupFilter>();
+        services.AddTransient<IStartupFilter, ResponseBodyBypassStartupFilter>();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, FlashPolicyKestrelSetup>();
+        services.AddSingleton<FlashPolicyListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<FlashPolicyListener>());
         return builder;
     }
 }

@@ -29,8 +29,8 @@ public sealed class SocketIoOptions
     /// HTTP 413 or WebSocket close code 1009. Default 1 MB.</summary>
     public long MaxMessageSize { get; set; } = 1024 * 1024;
 
-    /// <summary>How often a heartbeat <c>~h~N</c> is sent on WebSocket sessions. Default 10 s (the 0.6 client
-    /// gives up after 15 s of silence).</summary>
+    /// <summary>How often a heartbeat <c>~h~N</c> is sent on streaming sessions (websocket, flashsocket, htmlfile,
+    /// xhr-multipart). Default 10 s (the 0.6 client gives up after 15 s of silence).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long the client has to echo a heartbeat before its session is closed. Default 8 s.</summary>
@@ -43,8 +43,9 @@ public sealed class SocketIoOptions
     /// <summary>How long a polling session lives between two polls before it ends. Default 8 s.</summary>
     public TimeSpan PollingCloseTimeout { get; set; } = TimeSpan.FromSeconds(8);
 
-    /// <summary>How long a WebSocket session waits for a new connection with its id after its socket
-    /// closed. Default zero: it ends at once, as in 0.6 (the real client never resumes a session).</summary>
+    /// <summary>How long a WebSocket session (or another streaming one: htmlfile, xhr-multipart) waits for a new
+    /// connection with its id after its connection closed. Default zero: it ends at once, as in 0.6 (the real
+    /// client never resumes a session).</summary>
     public TimeSpan WebSocketCloseTimeout { get; set; } = TimeSpan.Zero;
 
     /// <summary>The format of the line logged for each inbound message, subscribe and unsubscribe, with
@@ -55,6 +56,13 @@ public sealed class SocketIoOptions
     /// <c>SocketIoChannels.MessageLog</c>.</summary>
     /// <remarks>django-socketio: SOCKETIO_MESSAGE_LOG_FORMAT.</remarks>
     public string? MessageLogFormat { get; set; } = DefaultMessageLogFormat;
+
+    /// <summary>The port of the Flash socket policy server, or <see langword="null"/> (the default) for none. Flash
+    /// asks port 843 first (the conventional port; binding it needs root or CAP_NET_BIND_SERVICE on Linux), then the
+    /// HTTP port, where the policy is always answered. A port that cannot be bound is logged as a warning and the
+    /// app runs on.</summary>
+    /// <remarks>Socket.IO 0.6: the <c>flashPolicyServer</c> listener option (on by default there, on 843).</remarks>
+    public int? FlashPolicyPort { get; set; }
 
     /// <summary>When <see langword="true"/>, a handler exception ends the session after the OnError handlers
     /// ran (the original's behaviour). Default <see langword="false"/>: the session keeps running.</summary>

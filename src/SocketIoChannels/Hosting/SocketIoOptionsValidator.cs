@@ -42,6 +42,11 @@ internal sealed class SocketIoOptionsValidator : IValidateOptions<SocketIoOption
             failures.Add($"SocketIo:WebSocketCloseTimeout must not be negative (was {options.WebSocketCloseTimeout}).");
         }
 
+        if (options.FlashPolicyPort is < 1 or > 65535)
+        {
+            failures.Add($"SocketIo:FlashPolicyPort must be a TCP port from 1 to 65535, or unset (was {options.FlashPolicyPort}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -10,8 +10,9 @@ namespace SocketIoChannels.Transports;
 
 /// <summary>
 /// The websocket transport (also answered as <c>flashsocket</c>): RFC 6455 through ASP.NET Core, text frames, no
-/// subprotocol. One receive loop that holds no buffer while idle (zero-byte reads) and one send loop, the only
-/// writer, which sends everything queued as one WebSocket message.
+/// subprotocol; hixie-76/75 upgrades on the same URLs go to <see cref="HixieWebSocketTransport"/>. One receive loop
+/// that holds no buffer while idle (zero-byte reads) and one send loop, the only writer, which sends everything
+/// queued as one WebSocket message.
 /// </summary>
 internal sealed partial class WebSocketTransport : ISocketIoTransport
 {
@@ -21,10 +22,12 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly ILogger<WebSocketTransport> logger;
+    private readonly HixieWebSocketTransport hixie;
 
-    public WebSocketTransport(string name, ILogger<WebSocketTransport> logger)
+    public WebSocketTransport(string name, HixieWebSocketTransport hixie, ILogger<WebSocketTransport> logger)
     {
         Name = name;
+        this.hixie = hixie;
         this.logger = logger;
     }
 
@@ -34,6 +37,12 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
+            if (HixieWebSocketTransport.IsHixieRequest(context))
+            {
+                await hixie.ProcessRequestAsync(context, request, Name).ConfigureAwait(false);
+                return;
+            }
+
             throw new TransportException(StatusCodes.Status400BadRequest, "The " + Name + " transport needs a WebSocket upgrade request.");
         }
 

@@ -57,7 +57,10 @@ public sealed class BrowserTestFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context and page; fails with a clear message when Chromium could not start.</summary>
-    public async Task<BrowserPage> NewPageAsync()
+    public Task<BrowserPage> NewPageAsync() => NewPageAsync(Server);
+
+    /// <summary>A fresh browser context and page whose base address is <paramref name="server"/> (the chat demo).</summary>
+    public async Task<BrowserPage> NewPageAsync(KestrelTestServer server)
     {
         if (browser is null)
         {
@@ -66,7 +69,7 @@ public sealed class BrowserTestFixture : IAsyncLifetime
                 browserError?.Message, browserError);
         }
 
-        return await BrowserPage.CreateAsync(browser, Server);
+        return await BrowserPage.CreateAsync(browser, server);
     }
 
     public string BrowserVersion => browser?.Version ?? "(not started)";

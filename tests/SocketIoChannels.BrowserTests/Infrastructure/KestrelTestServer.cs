@@ -49,6 +49,12 @@ public sealed class KestrelTestServer : IAsyncDisposable
         configureBuilder(builder);
         var app = builder.Build();
         configureApp(app);
+        return await StartAsync(app, logs);
+    }
+
+    /// <summary>Starts an app built elsewhere (the chat demo) whose logs go to <paramref name="logs"/>.</summary>
+    public static async Task<KestrelTestServer> StartAsync(WebApplication app, InMemoryLoggerProvider logs)
+    {
         await app.StartAsync().WithTimeout();
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()

@@ -45,11 +45,13 @@ public abstract class SocketIoTestClient : IAsyncDisposable
     /// <summary>Connects and returns the session id (the first frame).</summary>
     public async Task<string> ConnectAsync(string? resumeSessionId = null)
     {
-        await OpenAsync(resumeSessionId).DefaultTimeout();
         if (resumeSessionId is not null)
         {
+            // Set first: a resumed session sends no id, and what it had queued may arrive while opening.
             sessionId.TrySetResult(resumeSessionId);
         }
+
+        await OpenAsync(resumeSessionId).DefaultTimeout();
 
         return await sessionId.Task.DefaultTimeout();
     }

@@ -1,0 +1,151 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace SocketIoChannels.Transports;
+
+/// <summary>
+/// What every HTTP transport shares (spec §3.3–§3.6): a GET opens or resumes the session's downstream, a POST
+/// carries client messages in the urlencoded form field <c>data</c>, whatever its Content-Type, and is answered
+/// <c>ok</c>, and an OPTIONS preflight is answered with the CORS headers of the transport.
+/// </summary>
+internal abstract partial class HttpTransport : ISocketIoTransport
+{
+    private readonly ILogger logger;
+
+    protected HttpTransport(ILogger logger)
+    {
+        this.logger = logger;
+    }
+
+    public abstract string Name { get; }
+
+    /// <summary>Whether POSTs come from a form's textarea (jsonp), where line breaks arrive as CR LF.</summary>
+    protected virtual bool PostsFromTextarea => false;
+
+    public Task ProcessRequestAsync(HttpContext context, TransportRequest request)
+    {
+        var method = context.Request.Method;
+        if (HttpMethods.IsGet(method))
+        {
+            return GetAsync(context, request);
+        }
+
+        if (HttpMethods.IsPost(method))
+        {
+            return ReceiveAsync(context, request);
+        }
+
+        if (HttpMethods.IsOptions(method))
+        {
+            return PreflightAsync(context);
+        }
+
+        throw new TransportException(StatusCodes.Status405MethodNotAllowed, "The " + Name + " transport answers GET, POST and OPTIONS.");
+    }
+
+    /// <summary>Serves a GET: attaches to (or creates) the session and writes what it has to send.</summary>
+    protected abstract Task GetAsync(HttpContext context, TransportRequest request);
+
+    /// <summary>Adds CORS headers to an answer (none by default).</summary>
+    protected virtual void AddCorsHeaders(HttpContext context)
+    {
+    }
+
+    private async Task ReceiveAsync(HttpContext context, TransportRequest request)
+    {
+        var session = request.Session;
+        if (session is null)
+        {
+            throw new TransportException(StatusCodes.Status400BadRequest, "A POST needs the session id in its path: /" + Name + "/{sessionId}/send.");
+        }
+
+        var payload = await ReadDataFieldAsync(context.Request, request.MaxMessageSize).ConfigureAwait(false);
+        if (payload is null)
+        {
+            LogMissingData(session.Id);
+        }
+        else
+        {
+            var problem = await session.ReceiveAsync(payload, PostsFromTextarea, context.RequestAborted).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                LogBadPayload(session.Id, problem);
+            }
+        }
+
+        AddCorsHeaders(context);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync("ok", context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private Task PreflightAsync(HttpContext context)
+    {
+        AddCorsHeaders(context);
+        var headers = context.Response.Headers;
+        var requestHeaders = context.Request.Headers;
+        headers.AccessControlAllowMethods = StringValues.IsNullOrEmpty(requestHeaders.AccessControlRequestMethod)
+            ? new StringValues("GET, POST, OPTIONS")
+            : requestHeaders.AccessControlRequestMethod;
+        if (!StringValues.IsNullOrEmpty(requestHeaders.AccessControlRequestHeaders))
+        {
+            headers.AccessControlAllowHeaders = requestHeaders.AccessControlRequestHeaders;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync("ok", context.RequestAborted);
+    }
+
+    /// <summary>Reads a urlencoded body whatever its Content-Type (XDomainRequest sends none) and returns the
+    /// decoded <c>data</c> field, or <see langword="null"/> when there is none. A body over the limit is a 413.</summary>
+    internal static async Task<string?> ReadDataFieldAsync(HttpRequest request, long maxMessageSize)
+    {
+        if (request.ContentLength > maxMessageSize)
+        {
+            throw new TransportException(StatusCodes.Status413PayloadTooLarge, $"The body may have at most {maxMessageSize} bytes.");
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > maxMessageSize)
+                {
+                    throw new TransportException(StatusCodes.Status413PayloadTooLarge, $"The body may have at most {maxMessageSize} bytes.");
+                }
+            }
+
+            return FormField.Find(buffer.AsSpan(0, length), "data"u8);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    [LoggerMessage(111, LogLevel.Debug, "A POST to session {SessionId} had no data field.")]
+    private partial void LogMissingData(string sessionId);
+
+    [LoggerMessage(112, LogLevel.Debug, "Session {SessionId} posted a malformed payload; kept what decoded: {Problem}")]
+    private partial void LogBadPayload(string sessionId, string problem);
+}
