@@ -14,6 +14,7 @@ internal sealed partial class EventDispatcher
     private readonly HandlerRegistry registry;
     private readonly IServiceScopeFactory scopes;
     private readonly ILogger<EventDispatcher> logger;
+    private volatile bool halted;
 
     public EventDispatcher(HandlerRegistry registry, IServiceScopeFactory scopes, ILogger<EventDispatcher> logger)
     {
@@ -22,8 +23,17 @@ internal sealed partial class EventDispatcher
         this.logger = logger;
     }
 
-    /// <summary>Runs the handlers; returns <see langword="false"/> when one threw.</summary>
-    public async ValueTask<bool> DispatchAsync(SocketIoEvent @event, SocketHandle socket, JToken? message = null, string? channel = null, Exception? exception = null)
+    /// <summary>Whether <see cref="Halt"/> was called: no handler starts any more.</summary>
+    public bool IsHalted => halted;
+
+    /// <summary>Starts no handler from now on (the host has stopped); a handler already running is not
+    /// interrupted.</summary>
+    public void Halt() => halted = true;
+
+    /// <summary>Runs the handlers; returns <see langword="false"/> when one threw. Handlers get
+    /// <paramref name="cancellationToken"/>, or the session's end when it is <see langword="null"/>.</summary>
+    public async ValueTask<bool> DispatchAsync(SocketIoEvent @event, SocketHandle socket, JToken? message = null, string? channel = null, Exception? exception = null,
+        CancellationToken? cancellationToken = null)
     {
         var handlers = registry.For(@event);
         if (handlers.Count == 0)
@@ -41,7 +51,7 @@ internal sealed partial class EventDispatcher
             Message = message,
             Channel = channel,
             Exception = exception,
-            CancellationToken = socket.Session.EndedToken,
+            CancellationToken = cancellationToken ?? socket.Session.EndedToken,
         };
 
         foreach (var handler in handlers)
@@ -56,13 +66,19 @@ internal sealed partial class EventDispatcher
                 continue;
             }
 
+            if (halted)
+            {
+                LogHandlerSkipped(handler.Name, socket.SessionId);
+                return true;
+            }
+
             try
             {
                 await handler.InvokeAsync(invocation).ConfigureAwait(false);
             }
             catch (Exception thrown)
             {
-                if (thrown is OperationCanceledException && !socket.Session.IsAlive)
+                if (thrown is OperationCanceledException && invocation.CancellationToken.IsCancellationRequested)
                 {
                     LogHandlerCancelled(handler.Name, socket.SessionId);
                     return false;
@@ -79,7 +95,7 @@ internal sealed partial class EventDispatcher
 
                 if (@event != SocketIoEvent.Error)
                 {
-                    await DispatchAsync(SocketIoEvent.Error, socket, message, channel, thrown).ConfigureAwait(false);
+                    await DispatchAsync(SocketIoEvent.Error, socket, message, channel, thrown, cancellationToken).ConfigureAwait(false);
                 }
 
                 return false;
@@ -95,6 +111,9 @@ internal sealed partial class EventDispatcher
     [LoggerMessage(302, LogLevel.Debug, "The handler {Handler} did not run for session {SessionId}: {Reason}")]
     private partial void LogMessageNotBound(string handler, string sessionId, string reason);
 
-    [LoggerMessage(301, LogLevel.Debug, "The handler {Handler} was cancelled: session {SessionId} ended.")]
+    [LoggerMessage(301, LogLevel.Debug, "The handler {Handler} of session {SessionId} was cancelled through its CancellationToken.")]
     private partial void LogHandlerCancelled(string handler, string sessionId);
+
+    [LoggerMessage(303, LogLevel.Warning, "The handler {Handler} of session {SessionId} did not run: the host has stopped.")]
+    private partial void LogHandlerSkipped(string handler, string sessionId);
 }

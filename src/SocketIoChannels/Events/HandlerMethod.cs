@@ -124,6 +124,13 @@ internal sealed class HandlerMethod
             throw new InvalidOperationException($"The handler {name} returns {returnType.Name}; handlers return void, Task or ValueTask.");
         }
 
+        if (returnType == typeof(void) && method.IsDefined(typeof(System.Runtime.CompilerServices.AsyncStateMachineAttribute), inherit: false))
+        {
+            // An exception thrown by an async void method after its first await cannot be caught: it ends the process.
+            throw new InvalidOperationException(
+                $"The handler {name} is async void; return Task or ValueTask instead, so its exceptions stay in its session and its session waits for it.");
+        }
+
         Regex? regex = null;
         if (channel is not null)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketIoChannels.Broadcasting;
@@ -22,7 +23,8 @@ internal sealed partial class SocketIoServer
     private readonly MessageLog messageLog;
     private readonly SocketIoOptions options;
     private readonly ILogger<SocketIoServer> logger;
-    private readonly Dictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance); // under its own lock
+    private readonly ConcurrentDictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance);
+    private readonly CancellationTokenSource teardownAbandoned = new();
     private volatile bool stopping;
 
     public SocketIoServer(SessionStore store, ChannelRegistry<Session> channels, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
@@ -51,8 +53,16 @@ internal sealed partial class SocketIoServer
         var session = store.Create(transport, request);
         lock (loops)
         {
-            // The loop yields at once and removes itself under this lock when it ends, so it is always added first.
+            // The loop yields at once and removes itself under this lock when it ends, so it is always added first
+            // (no Task.Run wrapper or continuation kept per session).
             loops[session] = RunAsync(session);
+        }
+
+        if (stopping)
+        {
+            // Lost a race with StopAsync, which may not have seen this session: end it; its loop runs the teardown
+            // (or, once the host has stopped, no handler at all).
+            session.End(SessionEndReason.AppShutdown);
         }
 
         return session;
@@ -60,8 +70,7 @@ internal sealed partial class SocketIoServer
 
     private async Task RunAsync(Session session)
     {
-        // Off the request's thread at once (no Task.Run wrapper or continuation kept per session).
-        await Task.Yield();
+        await Task.Yield(); // off the request's thread before any handler runs
         var socket = new SocketHandle(session, broadcaster, channels);
         try
         {
@@ -81,7 +90,7 @@ internal sealed partial class SocketIoServer
                 }
             }
 
-            await dispatcher.DispatchAsync(SocketIoEvent.Disconnect, socket).ConfigureAwait(false);
+            await dispatcher.DispatchAsync(SocketIoEvent.Disconnect, socket, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
             await TearDownAsync(socket).ConfigureAwait(false);
         }
         catch (Exception exception)
@@ -94,7 +103,7 @@ internal sealed partial class SocketIoServer
         {
             lock (loops)
             {
-                loops.Remove(session);
+                loops.TryRemove(session, out _);
             }
         }
     }
@@ -146,13 +155,14 @@ internal sealed partial class SocketIoServer
 
     private async Task TearDownAsync(SocketHandle socket)
     {
-        // client_end: OnUnsubscribe for each channel while still subscribed, then OnFinish, then leave them.
+        // client_end: OnUnsubscribe for each channel while still subscribed, then OnFinish, then leave them. The
+        // session has ended, so these handlers get a token that fires only when the host gives up waiting for them.
         foreach (var channel in socket.Session.GetChannels())
         {
-            await dispatcher.DispatchAsync(SocketIoEvent.Unsubscribe, socket, channel: channel).ConfigureAwait(false);
+            await dispatcher.DispatchAsync(SocketIoEvent.Unsubscribe, socket, channel: channel, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
         }
 
-        await dispatcher.DispatchAsync(SocketIoEvent.Finish, socket).ConfigureAwait(false);
+        await dispatcher.DispatchAsync(SocketIoEvent.Finish, socket, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
         LeaveChannels(socket.Session);
     }
 
@@ -166,29 +176,38 @@ internal sealed partial class SocketIoServer
     }
 
     /// <summary>Ends every session and waits until their teardown events ran (django-socketio:
-    /// <c>client_end_all</c>).</summary>
+    /// <c>client_end_all</c>). When <paramref name="cancellationToken"/> fires first (the host's shutdown timeout),
+    /// the handlers still running see their teardown token cancelled. Either way no handler starts afterwards.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (dispatcher.IsHalted)
+        {
+            return; // the host calls this twice: first from StoppingAsync, then from StopAsync
+        }
+
         stopping = true;
-        foreach (var session in store.All)
-        {
-            session.End(SessionEndReason.AppShutdown);
-        }
-
-        Task[] pending;
-        lock (loops)
-        {
-            pending = [.. loops.Values];
-        }
-
-        LogStopping(pending.Length);
+        LogStopping(loops.Count);
         try
         {
-            await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Repeat until no loop is left: a session started while stopping began is ended by StartSession.
+            while (!loops.IsEmpty)
+            {
+                foreach (var session in store.All)
+                {
+                    session.End(SessionEndReason.AppShutdown);
+                }
+
+                await Task.WhenAll(loops.Values.ToArray()).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {
-            LogStopTimedOut(pending.Count(loop => !loop.IsCompleted));
+            LogStopTimedOut(loops.Count);
+            await teardownAbandoned.CancelAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            dispatcher.Halt();
         }
     }
 

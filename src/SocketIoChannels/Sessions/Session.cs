@@ -282,14 +282,9 @@ internal sealed class Session
             current?.Cancel();
         }
 
-        try
-        {
-            endedSource?.Cancel();
-        }
-        catch (AggregateException)
-        {
-            // A handler's cancellation callback threw; the session ends all the same.
-        }
+        // Handlers' cancellation callbacks and continuations run on the thread pool, never inline on the caller:
+        // End may be called by a broadcast (slow consumer) that must not wait for anyone's handler.
+        _ = endedSource?.CancelAsync();
 
         owner.OnEnded(this);
         return true;

@@ -20,6 +20,7 @@ internal sealed partial class FlashPolicyListener : IHostedService
     private readonly CancellationTokenSource stopping = new();
     private TcpListener? listener;
     private Task? accepting;
+    private int stopped;
 
     public FlashPolicyListener(IOptions<SocketIoOptions> options, ILogger<FlashPolicyListener> logger)
     {
@@ -62,6 +63,11 @@ internal sealed partial class FlashPolicyListener : IHostedService
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref stopped, 1) != 0)
+        {
+            return; // a host may be stopped twice (StopAsync, then DisposeAsync)
+        }
+
         await stopping.CancelAsync().ConfigureAwait(false);
         listener?.Stop();
         if (accepting is not null)

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SocketIoChannels.Tests.Infrastructure;
+
+namespace SocketIoChannels.Tests.Functional;
+
+/// <summary>Stopping the host under load: every live session's teardown runs exactly once, and no handler runs after
+/// the host has stopped (issue 6).</summary>
+public sealed class GracefulStopTests
+{
+    /// <summary>Every handler run with its start and end time, and whether the host had already stopped.</summary>
+    public sealed class StopLedger
+    {
+        public ConcurrentQueue<(string Session, string Event, long Start, long End)> Runs { get; } = new();
+
+        public ConcurrentQueue<string> StartedAfterStop { get; } = new();
+
+        public long StoppedAt = long.MaxValue;
+
+        public int Working;
+
+        public async Task RecordAsync(ISocket socket, string @event, Func<Task>? work = null)
+        {
+            var start = Stopwatch.GetTimestamp();
+            if (start > Volatile.Read(ref StoppedAt))
+            {
+                StartedAfterStop.Enqueue(socket.SessionId + " " + @event);
+            }
+
+            if (work is not null)
+            {
+                await work();
+            }
+
+            Runs.Enqueue((socket.SessionId, @event, start, Stopwatch.GetTimestamp()));
+        }
+
+        public IEnumerable<string> EventsOf(string session) => Runs.Where(r => r.Session == session).Select(r => r.Event);
+    }
+
+    public sealed class StopHandlers(StopLedger ledger)
+    {
+        [OnConnect]
+        public Task Connect(ISocket socket) => ledger.RecordAsync(socket, "connect");
+
+        [OnSubscribe]
+        public Task Subscribe(ISocket socket, string channel) => ledger.RecordAsync(socket, "subscribe:" + channel);
+
+        [OnMessage]
+        public Task Message(ISocket socket, string message) => ledger.RecordAsync(socket, "message:" + message, async () =>
+        {
+            if (message == "work")
+            {
+                Interlocked.Increment(ref ledger.Working);
+                await Task.Delay(TimeSpan.FromMilliseconds(400), CancellationToken.None); // ignores the session's end
+            }
+            else if (message == "stubborn")
+            {
+                Interlocked.Increment(ref ledger.Working);
+                await Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None); // outlives the shutdown timeout
+            }
+        });
+
+        [OnUnsubscribe]
+        public Task Unsubscribe(ISocket socket, string channel) => ledger.RecordAsync(socket, "unsubscribe:" + channel);
+
+        [OnDisconnect]
+        public Task Disconnect(ISocket socket) => ledger.RecordAsync(socket, "disconnect");
+
+        [OnFinish]
+        public Task Finish(ISocket socket) => ledger.RecordAsync(socket, "finish", () => Task.Delay(5, CancellationToken.None));
+    }
+
+    private static Task<TestApp> StartAsync(TimeSpan shutdownTimeout) => TestApp.StartAsync(
+        h => h.AddEventHandler<StopHandlers>(),
+        services: s =>
+        {
+            s.AddSingleton<StopLedger>();
+            s.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout);
+        });
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TaskTimeouts.Default, "the condition never held");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task StoppingUnderLoadFinishesEverySessionOnceAndRunsNoHandlerAfterwards()
+    {
+        var app = await StartAsync(TimeSpan.FromSeconds(30));
+        var ledger = app.Services.GetRequiredService<StopLedger>();
+        var clients = new List<SocketIoTestClient>();
+        for (var i = 0; i < 120; i++)
+        {
+            clients.Add((i % 3) switch
+            {
+                0 => (SocketIoTestClient)new WebSocketTestClient(app.Address),
+                1 => new PollingTestClient(app.Address, jsonp: false),
+                _ => new PollingTestClient(app.Address, jsonp: true),
+            });
+        }
+
+        var ids = await Task.WhenAll(clients.Select(async (client, i) =>
+        {
+            var id = await client.ConnectAsync();
+            await client.SendAsync("__subscribe__", "all", "__subscribe__", "room-" + (i % 7), "work", "queued");
+            return id;
+        })).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Stop while the "work" handlers of most sessions are running and their next message waits behind them.
+        await UntilAsync(() => Volatile.Read(ref ledger.Working) >= clients.Count * 3 / 4);
+
+        await app.StopAsync();
+        Volatile.Write(ref ledger.StoppedAt, Stopwatch.GetTimestamp());
+
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            var events = ledger.EventsOf(id).ToList();
+            Assert.Equal(1, events.Count(e => e == "finish"));
+            Assert.Equal(1, events.Count(e => e == "disconnect"));
+            Assert.Equal(1, events.Count(e => e == "unsubscribe:all"));
+            Assert.Equal(1, events.Count(e => e == "unsubscribe:room-" + (i % 7)));
+            Assert.Equal("finish", events[^1]);
+            Assert.Contains("message:work", events); // a handler already running is waited for, not cut off
+        }
+
+        // Every handler ended before StopAsync returned; none starts later, even with clients still polling.
+        Assert.All(ledger.Runs, r => Assert.True(r.End <= ledger.StoppedAt, $"{r.Event} of {r.Session} ended after the host stopped"));
+        await Task.Delay(500);
+        Assert.Empty(ledger.StartedAfterStop);
+        var server = app.Services.GetRequiredService<SocketIoChannels.Server.SocketIoServer>();
+        Assert.Equal(0, server.Sessions.Count);
+        Assert.Equal(0, app.Services.GetRequiredService<SocketIoChannels.Channels.ChannelRegistry<SocketIoChannels.Sessions.Session>>().ChannelCount);
+
+        await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask())).WaitAsync(TimeSpan.FromSeconds(30));
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AHandlerThatOutlivesTheShutdownTimeoutStartsNoFurtherHandler()
+    {
+        var app = await StartAsync(TimeSpan.FromSeconds(1));
+        var ledger = app.Services.GetRequiredService<StopLedger>();
+        await using var stubborn = new WebSocketTestClient(app.Address);
+        await using var idle = new PollingTestClient(app.Address, jsonp: false);
+        var stubbornId = await stubborn.ConnectAsync();
+        var idleId = await idle.ConnectAsync();
+        await idle.SubscribeAsync("room");
+        await stubborn.SendAsync("__subscribe__", "room", "stubborn", "next");
+        await UntilAsync(() => Volatile.Read(ref ledger.Working) >= 1 && ledger.EventsOf(idleId).Contains("subscribe:room"));
+
+        await app.StopAsync();
+        Volatile.Write(ref ledger.StoppedAt, Stopwatch.GetTimestamp());
+
+        // The idle session got its whole teardown in time.
+        Assert.Equal(["connect", "subscribe:room", "disconnect", "unsubscribe:room", "finish"], ledger.EventsOf(idleId));
+
+        // The stubborn handler is not interrupted, but once it ends nothing more runs for its session.
+        await UntilAsync(() => ledger.EventsOf(stubbornId).Contains("message:stubborn"));
+
+        await Task.Delay(300);
+        Assert.Equal(["connect", "subscribe:room", "message:stubborn"], ledger.EventsOf(stubbornId));
+        Assert.Empty(ledger.StartedAfterStop);
+        Assert.Contains(app.Logs.Entries, e => e.Level == LogLevel.Warning && e.EventId.Id == 222);
+        Assert.Contains(app.Logs.Entries, e => e.Level == LogLevel.Warning && e.EventId.Id == 303 && e.Message.Contains(stubbornId, StringComparison.Ordinal));
+        await app.DisposeAsync();
+    }
+}
