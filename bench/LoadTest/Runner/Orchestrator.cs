@@ -71,9 +71,38 @@ internal static class Orchestrator
         var markdown = Report.Write(profile, facts, results, started, DateTime.UtcNow, directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "results.md"), markdown).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(outDirectory, "latest.md"), markdown.Replace("](", "](" + stamp + "-" + profile.Name + "/", StringComparison.Ordinal)).ConfigureAwait(false);
+        await UpdateReadmeAsync(outDirectory, markdown, stamp + "-" + profile.Name).ConfigureAwait(false);
         Console.WriteLine("report: " + Path.Combine(directory, "results.md"));
         Console.WriteLine($"total {(DateTime.UtcNow - started).TotalSeconds:F0} s");
         return results.Any(r => r.Values.ContainsKey("failed")) ? 1 : 0;
+    }
+
+    /// <summary>Puts the latest report under the marker of bench/README.md (next to the results folder).</summary>
+    private static async Task UpdateReadmeAsync(string outDirectory, string markdown, string folder)
+    {
+        const string Marker = "<!-- latest-results -->";
+        var readme = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outDirectory).TrimEnd('/'))!, "README.md");
+        if (!File.Exists(readme))
+        {
+            return;
+        }
+
+        var text = await File.ReadAllTextAsync(readme).ConfigureAwait(false);
+        var at = text.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return;
+        }
+
+        // Headings one level down, links into the run's folder.
+        var body = markdown.Replace("\n## ", "\n### ", StringComparison.Ordinal).Replace("\n# ", "\n### ", StringComparison.Ordinal)
+            .Replace("](", "](results/" + folder + "/", StringComparison.Ordinal);
+        if (body.StartsWith("# ", StringComparison.Ordinal))
+        {
+            body = "###" + body[1..];
+        }
+
+        await File.WriteAllTextAsync(readme, text[..(at + Marker.Length)] + "\n\n" + body).ConfigureAwait(false);
     }
 
     private static async Task<Dictionary<string, double>> RunOneAsync(string server, string scenario, string clientArgs)

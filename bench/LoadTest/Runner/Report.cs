@@ -66,18 +66,21 @@ internal static class Report
         md.AppendLine();
         md.AppendLine("Memory per connection = (value with N clients − value at 0 clients after a warm-up) / N, both after forced full compacting GCs in the server. Idle CPU is the server's CPU over the idle window.");
         md.AppendLine();
-        md.AppendLine("| connections | server | connected | RSS KB/conn | GC heap KB/conn | idle CPU % | RSS ours/SignalR | RSS ours − raw KB |");
-        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| connections | server | connected | RSS KB/conn | GC heap KB/conn | idle CPU % | RSS ours/SignalR | RSS ours − raw KB | heap ours/SignalR | heap ours − raw KB |");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var groups = new List<(string Label, Dictionary<string, double> Values)>();
         foreach (var size in profile.IdleSizes)
         {
             var key = size.ToString(CultureInfo.InvariantCulture);
             var rss = runs.ToDictionary(r => r.Server, r => r["rss_kb_per_conn_" + key]);
+            var heap = runs.ToDictionary(r => r.Server, r => r["heap_kb_per_conn_" + key]);
+            string Ratio(Dictionary<string, double> values, string server) =>
+                server == "ours" && values.ContainsKey("ours") && values.TryGetValue("signalr", out var s) ? F(values["ours"] / s, 2) : string.Empty;
+            string Delta(Dictionary<string, double> values, string server) =>
+                server == "ours" && values.ContainsKey("ours") && values.TryGetValue("raw", out var w) ? F(values["ours"] - w, 2) : string.Empty;
             foreach (var r in runs.OrderBy(r => Array.IndexOf(Servers, r.Server)))
             {
-                var ratio = r.Server == "ours" && rss.TryGetValue("signalr", out var s) ? F(rss["ours"] / s, 2) : string.Empty;
-                var delta = r.Server == "ours" && rss.TryGetValue("raw", out var w) ? F(rss["ours"] - w, 2) : string.Empty;
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {size:N0} | {r.Server} | {N(r["connected_" + key])} | {F(r["rss_kb_per_conn_" + key], 2)} | {F(r["heap_kb_per_conn_" + key], 2)} | {F(r["idle_cpu_pct_" + key], 1)} | {ratio} | {delta} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {size:N0} | {r.Server} | {N(r["connected_" + key])} | {F(r["rss_kb_per_conn_" + key], 2)} | {F(r["heap_kb_per_conn_" + key], 2)} | {F(r["idle_cpu_pct_" + key], 1)} | {Ratio(rss, r.Server)} | {Delta(rss, r.Server)} | {Ratio(heap, r.Server)} | {Delta(heap, r.Server)} |");
             }
 
             groups.Add((size.ToString("N0", CultureInfo.InvariantCulture), rss));
@@ -85,7 +88,9 @@ internal static class Report
 
         md.AppendLine();
         Charts.GroupedBars(Path.Combine(directory, "idle-memory.png"), "Server RSS per idle connection (lower is better)", "KB per connection", groups);
-        md.AppendLine("![idle memory](idle-memory.png)");
+        Charts.GroupedBars(Path.Combine(directory, "idle-heap.png"), "Server GC heap per idle connection (lower is better)", "KB per connection",
+            [.. profile.IdleSizes.Select(size => (size.ToString("N0", CultureInfo.InvariantCulture), runs.ToDictionary(r => r.Server, r => r["heap_kb_per_conn_" + size.ToString(CultureInfo.InvariantCulture)])))]);
+        md.AppendLine("![idle memory](idle-memory.png) ![idle GC heap](idle-heap.png)");
         md.AppendLine();
     }
 
