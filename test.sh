@@ -89,6 +89,8 @@ start_redis() {
 }
 start_redis || die "could not start redis-server on a free port"
 export SOCKETIO_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+# Tells the tests they run under this script: a missing service is then a failure, never a fallback.
+export SOCKETIO_TEST_SH=1
 
 log "chromium: $("$CHROMIUM_PATH" --version 2>/dev/null | head -n1)"
 log "redis-server: $(redis-server --version | head -n1) on $SOCKETIO_TEST_REDIS"

@@ -12,6 +12,10 @@ public static class ChatApp
     /// <summary>The configuration key of the SQLite file, relative to the content root (default <c>chat.db</c>).</summary>
     public const string DatabaseKey = "Chat:Database";
 
+    /// <summary>The configuration key of the Redis backplane (<c>--SocketIo:Redis=localhost:6379</c>): set it to run
+    /// several instances of the chat, each with the same value and the same database.</summary>
+    public const string RedisKey = "SocketIo:Redis";
+
     /// <summary>
     /// Builds the app from the program's arguments: an optional address as django's runserver_socketio
     /// (<c>8000</c>, <c>0.0.0.0:8000</c>, <c>[::1]:8000</c>; default 127.0.0.1:9000) and any configuration
@@ -31,7 +35,14 @@ public static class ChatApp
         builder.UseSocketIoAddress(args); // runserver_socketio [addrport]
 
         // The socket server: the handlers of this assembly (ChatHandlers).
-        builder.Services.AddSocketIoChannels().AddEventHandlersFrom(typeof(ChatApp).Assembly);
+        var socketIo = builder.Services.AddSocketIoChannels().AddEventHandlersFrom(typeof(ChatApp).Assembly);
+
+        // Several instances, one chat: --SocketIo:Redis=localhost:6379 on each (and one --Chat:Database for all).
+        var redis = builder.Configuration[RedisKey];
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            socketIo.AddStackExchangeRedis(redis, options => options.ChannelPrefix = "chat:");
+        }
 
         var database = Path.GetFullPath(builder.Configuration[DatabaseKey] ?? "chat.db", builder.Environment.ContentRootPath);
         builder.Services.AddDbContext<ChatDbContext>(options => options.UseSqlite($"Data Source={database}"));
@@ -60,8 +71,11 @@ public static class ChatApp
             var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
             db.Database.EnsureCreated();
             // Left over from a run that was killed before its sessions ended (a clean stop removes them itself).
-            // Several processes sharing one chat.db (a Redis backplane) would delete each other's users here.
-            db.Users.ExecuteDelete();
+            // Not with Redis: the other instances sharing chat.db have live users.
+            if (string.IsNullOrWhiteSpace(redis))
+            {
+                db.Users.ExecuteDelete();
+            }
         }
 
         var admin = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatAdminOptions>>().Value;

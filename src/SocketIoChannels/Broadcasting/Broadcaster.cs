@@ -30,6 +30,18 @@ public static class Broadcaster
     /// <inheritdoc cref="ISocketIoBroadcaster.Send"/>
     public static void Send(string sessionId, object? message) => Current.Send(sessionId, message);
 
+    /// <inheritdoc cref="ISocketIoBroadcaster.BroadcastAsync"/>
+    public static Task<int> BroadcastAsync(object? message, CancellationToken cancellationToken = default) =>
+        Current.BroadcastAsync(message, cancellationToken);
+
+    /// <inheritdoc cref="ISocketIoBroadcaster.BroadcastChannelAsync"/>
+    public static Task<int> BroadcastChannelAsync(object? message, string channel, CancellationToken cancellationToken = default) =>
+        Current.BroadcastChannelAsync(message, channel, cancellationToken);
+
+    /// <inheritdoc cref="ISocketIoBroadcaster.SendAsync"/>
+    public static Task SendAsync(string sessionId, object? message, CancellationToken cancellationToken = default) =>
+        Current.SendAsync(sessionId, message, cancellationToken);
+
     internal static void ClearIf(ISocketIoBroadcaster broadcaster) =>
         Interlocked.CompareExchange(ref current, null, broadcaster);
 }

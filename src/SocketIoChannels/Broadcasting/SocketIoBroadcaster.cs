@@ -6,18 +6,22 @@ namespace SocketIoChannels.Broadcasting;
 
 /// <summary>
 /// Fan-out on this node: every send encodes its frame once and hands the same bytes to each recipient's bounded
-/// queue with a non-blocking write; a full queue drops that recipient, never the broadcast.
+/// queue with a non-blocking write; a full queue drops that recipient, never the broadcast. With a backplane,
+/// local recipients are served first and the same frame is then published once for the other nodes.
 /// </summary>
-internal sealed class SocketIoBroadcaster : ISocketIoBroadcaster
+internal sealed partial class SocketIoBroadcaster : ISocketIoBroadcaster
 {
     private readonly SessionStore sessions;
     private readonly ChannelRegistry<Session> channels;
 
-    public SocketIoBroadcaster(SessionStore sessions, ChannelRegistry<Session> channels)
+    public SocketIoBroadcaster(SessionStore sessions, ChannelRegistry<Session> channels, BackplaneLink backplane)
     {
         this.sessions = sessions;
         this.channels = channels;
+        Backplane = backplane;
     }
+
+    public BackplaneLink Backplane { get; }
 
     public int SessionCount => sessions.Count;
 
@@ -29,21 +33,38 @@ internal sealed class SocketIoBroadcaster : ISocketIoBroadcaster
 
     public int Broadcast(object? message)
     {
-        var delivered = ToAll(FrameCodec.EncodeFrame(message), except: null);
-        return delivered > 0 ? delivered : throw new NoSocketException("There are no clients.");
+        var frame = FrameCodec.EncodeFrame(message);
+        var delivered = ToAll(frame, except: null);
+        return Backplane.Enabled
+            ? PublishOrWait(delivered, BackplaneMessage.ToAll(Backplane.NodeId, frame), NoClients)
+            : delivered > 0 ? delivered : throw new NoSocketException(NoClients);
     }
 
     public int BroadcastChannel(object? message, string channel)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        var delivered = ToChannel(FrameCodec.EncodeFrame(message), channel, except: null);
-        return delivered > 0 ? delivered : throw new NoSocketException("There are no clients on the channel: " + channel);
+        var frame = FrameCodec.EncodeFrame(message);
+        var delivered = ToChannel(frame, channel, except: null);
+        return Backplane.Enabled
+            ? PublishOrWait(delivered, BackplaneMessage.ToChannel(Backplane.NodeId, channel, frame), NoClientsOn(channel))
+            : delivered > 0 ? delivered : throw new NoSocketException(NoClientsOn(channel));
     }
 
     public void Send(string sessionId, object? message)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
-        var session = sessions.Find(sessionId) ?? throw new NoSocketException("There is no socket with the session ID: " + sessionId);
+        var session = sessions.Find(sessionId);
+        if (session is null && RemoteNodeOf(sessionId) is { } node)
+        {
+            PublishOrWait(0, BackplaneMessage.ToSession(Backplane.NodeId, sessionId, node, FrameCodec.EncodeFrame(message)), NoSession(sessionId));
+            return;
+        }
+
+        if (session is null)
+        {
+            throw new NoSocketException(NoSession(sessionId));
+        }
+
         if (!session.TryEnqueue(FrameCodec.EncodeFrame(message)))
         {
             throw new NoSocketException("The socket with the session ID " + sessionId + " has ended"

@@ -7,7 +7,8 @@ namespace SocketIoChannels;
 /// django-socketio: the <c>socket</c> argument of every handler (<c>SocketIOChannelProxy</c>). Messages are
 /// encoded as in Socket.IO 0.6: a <see cref="string"/> goes out as a plain frame, any other value (objects,
 /// arrays, numbers, booleans, <see langword="null"/>, <c>JToken</c>) as <c>~j~</c> JSON. Every send only queues
-/// the message and never waits for a client.
+/// the message and never waits for a client. With a backplane (<c>AddStackExchangeRedis</c>), the broadcasts also
+/// reach the matching sessions of every other server, each peer once, and never throw when the backplane is down.
 /// </remarks>
 public interface ISocket
 {

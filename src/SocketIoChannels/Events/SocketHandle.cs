@@ -31,7 +31,12 @@ internal sealed class SocketHandle : ISocket
 
     public void Send(object? message) => Session.TryEnqueue(FrameCodec.EncodeFrame(message));
 
-    public void Broadcast(object? message) => broadcaster.ToAll(FrameCodec.EncodeFrame(message), Session);
+    public void Broadcast(object? message)
+    {
+        var frame = FrameCodec.EncodeFrame(message);
+        broadcaster.ToAll(frame, Session);
+        broadcaster.PublishToAll(frame);
+    }
 
     public void BroadcastChannel(object? message, string? channel = null) =>
         BroadcastChannel(FrameCodec.EncodeFrame(message), channel);
@@ -41,6 +46,7 @@ internal sealed class SocketHandle : ISocket
         var frame = FrameCodec.EncodeFrame(message);
         Session.TryEnqueue(frame);
         broadcaster.ToAll(frame, Session);
+        broadcaster.PublishToAll(frame);
     }
 
     public void SendAndBroadcastChannel(object? message, string? channel = null)
@@ -58,7 +64,11 @@ internal sealed class SocketHandle : ISocket
             return false;
         }
 
-        registry.Add(channel, Session);
+        if (registry.Add(channel, Session))
+        {
+            broadcaster.Backplane.ActivateChannel(channel);
+        }
+
         return true;
     }
 
@@ -70,7 +80,11 @@ internal sealed class SocketHandle : ISocket
             return false;
         }
 
-        registry.Remove(channel, Session);
+        if (registry.Remove(channel, Session))
+        {
+            broadcaster.Backplane.DeactivateChannel(channel);
+        }
+
         return true;
     }
 
@@ -81,6 +95,7 @@ internal sealed class SocketHandle : ISocket
         if (channel is not null)
         {
             broadcaster.ToChannel(frame, channel, Session);
+            broadcaster.PublishToChannel(frame, channel);
             return;
         }
 
@@ -88,6 +103,7 @@ internal sealed class SocketHandle : ISocket
         if (channels.Length > 0)
         {
             broadcaster.ToChannels(frame, channels, Session);
+            broadcaster.PublishToChannels(frame, channels);
         }
     }
 

@@ -29,12 +29,12 @@ internal sealed partial class SocketIoHostedService : IHostedLifecycleService
         this.logger = logger;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         LogStarted(handlers.Count);
+        await broadcaster.Backplane.StartAsync(broadcaster, cancellationToken).ConfigureAwait(false);
         Broadcaster.Current = broadcaster;
         sweep = Task.Run(() => sweeper.RunAsync(stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -62,6 +62,7 @@ internal sealed partial class SocketIoHostedService : IHostedLifecycleService
             }
 
             Broadcaster.ClearIf(broadcaster);
+            await broadcaster.Backplane.StopAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -51,6 +51,7 @@ internal sealed partial class SocketIoServer
         }
 
         var session = store.Create(transport, request);
+        broadcaster.Backplane.SessionStarted();
         lock (loops)
         {
             // The loop yields at once and removes itself under this lock when it ends, so it is always added first
@@ -105,6 +106,8 @@ internal sealed partial class SocketIoServer
             {
                 loops.TryRemove(session, out _);
             }
+
+            broadcaster.Backplane.SessionEnded();
         }
     }
 
@@ -171,7 +174,10 @@ internal sealed partial class SocketIoServer
         foreach (var channel in session.GetChannels())
         {
             session.RemoveChannel(channel);
-            channels.Remove(channel, session);
+            if (channels.Remove(channel, session))
+            {
+                broadcaster.Backplane.DeactivateChannel(channel);
+            }
         }
     }
 

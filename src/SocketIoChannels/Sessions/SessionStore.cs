@@ -19,6 +19,9 @@ internal sealed partial class SessionStore : ISessionOwner
 
     public int Count => sessions.Count;
 
+    /// <summary>The start of every new session id (this node's id when a backplane is configured).</summary>
+    public string? IdPrefix { get; set; }
+
     /// <summary>Raised after a session ended and left the store.</summary>
     public event Action<Session>? Ended;
 
@@ -26,7 +29,7 @@ internal sealed partial class SessionStore : ISessionOwner
     {
         while (true)
         {
-            var session = new Session(SessionIdGenerator.Create(), transport, request, Timings, this, Timings.Now());
+            var session = new Session(SessionIdGenerator.Create(IdPrefix), transport, request, Timings, this, Timings.Now());
             if (sessions.TryAdd(session.Id, session))
             {
                 LogSessionStarted(session.Id, transport);

@@ -38,14 +38,20 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>Starts the demo again on the port and database of a stopped one (a restart, as dotnet watch does).</summary>
     public Task<ChatServer> RestartAsync() => StartAsync("127.0.0.1:" + Server.Port, directory, null);
 
-    private static async Task<ChatServer> StartAsync(string addrport, DirectoryInfo directory, Action<WebApplication>? configureApp)
+    /// <summary>Starts one more instance on a free port with the database in <paramref name="directory"/> and more
+    /// arguments (instances of one chat sharing a database and Redis).</summary>
+    public static Task<ChatServer> StartInstanceAsync(DirectoryInfo directory, params string[] arguments) =>
+        StartAsync("127.0.0.1:0", directory, null, arguments);
+
+    private static async Task<ChatServer> StartAsync(string addrport, DirectoryInfo directory, Action<WebApplication>? configureApp,
+        params string[] arguments)
     {
         var database = Path.Combine(directory.FullName, "chat.db");
         var logs = new InMemoryLoggerProvider();
         var app = ChatApp.Build(
             [
                 addrport, "--contentRoot", SampleDirectory, "--environment", "Production", $"--{ChatApp.DatabaseKey}={database}",
-                $"--Chat:Admin:User={AdminUser}", $"--Chat:Admin:Password={AdminPassword}",
+                $"--Chat:Admin:User={AdminUser}", $"--Chat:Admin:Password={AdminPassword}", .. arguments,
             ],
             builder =>
             {

@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Text;
+using SocketIoChannels.Tests.Infrastructure;
+
+namespace SocketIoChannels.Tests.Backplane;
+
+/// <summary>
+/// What every <see cref="ISocketIoBackplane"/> must do, run against each implementation (the in-memory fake and
+/// Redis). Each test uses its own nodes (and, for Redis, its own channel prefix).
+/// </summary>
+public abstract class BackplaneSpecification : IAsyncDisposable
+{
+    private readonly List<Node> nodes = [];
+
+    /// <summary>A backplane that is not started yet.</summary>
+    protected abstract Task<ISocketIoBackplane> CreateBackplaneAsync();
+
+    /// <summary>Ends a node as a crash would: no cleanup.</summary>
+    protected abstract Task KillAsync(ISocketIoBackplane backplane);
+
+    protected sealed class Node(string id, ISocketIoBackplane backplane) : ISocketIoBackplaneReceiver
+    {
+        public string Id { get; } = id;
+
+        public ISocketIoBackplane Backplane { get; } = backplane;
+
+        public ConcurrentQueue<BackplaneMessage> Received { get; } = new();
+
+        public int Receive(BackplaneMessage message)
+        {
+            Received.Enqueue(message);
+            return 1;
+        }
+
+        public BackplaneMessage[] ReceivedWithText(string text) =>
+            [.. Received.Where(m => Encoding.UTF8.GetString(m.Frame.Span).EndsWith(text, StringComparison.Ordinal))];
+    }
+
+    protected async Task<Node> StartNodeAsync()
+    {
+        var node = new Node(Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..4]), await CreateBackplaneAsync());
+        await node.Backplane.StartAsync(node.Id, node, CancellationToken.None).DefaultTimeout();
+        nodes.Add(node);
+        return node;
+    }
+
+    private static byte[] Frame(string text) => Encoding.UTF8.GetBytes($"~m~{text.Length}~m~{text}");
+
+    /// <summary>Publishes (again) until the count reaches <paramref name="expected"/>: interest declared on another
+    /// node takes effect asynchronously.</summary>
+    private static async Task PublishUntilAsync(Node from, Func<BackplaneMessage> message, long expected, string what) =>
+        await Eventually.TrueAsync(async () => await from.Backplane.PublishAsync(message()) == expected, what);
+
+    private static async Task<BackplaneMessage> ReceivedAsync(Node node, string text)
+    {
+        await Eventually.TrueAsync(() => Task.FromResult(node.ReceivedWithText(text).Length > 0), $"node received {text}");
+        return node.ReceivedWithText(text)[^1];
+    }
+
+    [Fact]
+    public async Task AChannelMessageReachesOnlyNodesWithSubscribersAndIsCountedOncePerNode()
+    {
+        var a = await StartNodeAsync();
+        var b = await StartNodeAsync();
+        var c = await StartNodeAsync();
+        b.Backplane.ActivateChannel("room");
+        b.Backplane.ActivateChannel("room");
+        a.Backplane.ActivateChannel("room"); // the sender listens too: it is not counted
+
+        await PublishUntilAsync(a, () => BackplaneMessage.ToChannel(a.Id, "room", Frame("hello")), 1, "b subscribed to room");
+
+        var received = await ReceivedAsync(b, "hello");
+        Assert.Equal(BackplaneTarget.Channel, received.Target);
+        Assert.Equal("room", received.Channel);
+        Assert.Equal(a.Id, received.OriginNodeId);
+        Assert.Equal(Frame("hello"), received.Frame.ToArray());
+        Assert.Empty(c.Received);
+    }
+
+    [Fact]
+    public async Task ChannelInterestIsCountedAndEndsWithTheLastSubscriber()
+    {
+        var a = await StartNodeAsync();
+        var b = await StartNodeAsync();
+        b.Backplane.ActivateChannel("room");
+        b.Backplane.ActivateChannel("room");
+        await PublishUntilAsync(a, () => BackplaneMessage.ToChannel(a.Id, "room", Frame("x")), 1, "b subscribed");
+
+        b.Backplane.DeactivateChannel("room");
+        await Task.Delay(200);
+        Assert.Equal(1, await a.Backplane.PublishAsync(BackplaneMessage.ToChannel(a.Id, "room", Frame("still"))).DefaultTimeout());
+
+        b.Backplane.DeactivateChannel("room");
+        await PublishUntilAsync(a, () => BackplaneMessage.ToChannel(a.Id, "room", Frame("gone")), 0, "b unsubscribed");
+    }
+
+    [Fact]
+    public async Task MessagesToEveryoneReachNodesWhileTheyHaveSessions()
+    {
+        var a = await StartNodeAsync();
+        var b = await StartNodeAsync();
+        var idle = await StartNodeAsync();
+        b.Backplane.SessionStarted();
+        b.Backplane.SessionStarted();
+
+        await PublishUntilAsync(a, () => BackplaneMessage.ToAll(a.Id, Frame("all")), 1, "b listens to everyone");
+        await ReceivedAsync(b, "all");
+        Assert.Empty(idle.Received);
+
+        b.Backplane.SessionEnded();
+        b.Backplane.SessionEnded();
+        await PublishUntilAsync(a, () => BackplaneMessage.ToAll(a.Id, Frame("none")), 0, "b has no sessions left");
+    }
+
+    [Fact]
+    public async Task ASessionMessageReachesOnlyTheSessionsNode()
+    {
+        var a = await StartNodeAsync();
+        var b = await StartNodeAsync();
+        var c = await StartNodeAsync();
+        b.Backplane.SessionStarted();
+        c.Backplane.SessionStarted();
+        var sessionId = b.Id + "0123456789abcdef0123456789ab";
+
+        await PublishUntilAsync(a, () => BackplaneMessage.ToSession(a.Id, sessionId, b.Id, Frame("direct")), 1, "b listens for its sessions");
+
+        var received = await ReceivedAsync(b, "direct");
+        Assert.Equal(BackplaneTarget.Session, received.Target);
+        Assert.Equal(sessionId, received.SessionId);
+        await Task.Delay(100);
+        Assert.Empty(c.ReceivedWithText("direct"));
+        Assert.Equal(0, await a.Backplane.PublishAsync(BackplaneMessage.ToSession(a.Id, "ffffffff0123456789abcdef01234567", "ffffffff", Frame("nobody")))
+            .DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task ChannelsWhoseSubscribersSkipAMessageCrossTheBackplane()
+    {
+        var a = await StartNodeAsync();
+        var b = await StartNodeAsync();
+        b.Backplane.ActivateChannel("second ☃");
+        await PublishUntilAsync(a, () => BackplaneMessage.ToChannel(a.Id, "second ☃", Frame("skip ☃"), ["first", "zeroth ☃"]), 1, "b subscribed");
+
+        var received = await ReceivedAsync(b, "skip ☃");
+        Assert.Equal("second ☃", received.Channel);
+        Assert.Equal(["first", "zeroth ☃"], received.ExceptSubscribersOf);
+    }
+
+    [Fact]
+    public async Task PresenceCountsTheSubscribersOfOtherLiveNodes()
+    {
+        var a = await StartNodeAsync();
+        var b = await StartNodeAsync();
+        var c = await StartNodeAsync();
+        a.Backplane.ActivateChannel("room");
+        b.Backplane.ActivateChannel("room");
+        b.Backplane.ActivateChannel("room");
+        c.Backplane.ActivateChannel("room");
+        c.Backplane.ActivateChannel("other");
+
+        await Eventually.TrueAsync(async () => await a.Backplane.CountRemoteSubscribersAsync("room") == 3, "a sees 3 remote subscribers");
+        await Eventually.TrueAsync(async () => await b.Backplane.CountRemoteSubscribersAsync("room") == 2, "b sees a's and c's");
+        Assert.Equal(0, await a.Backplane.CountRemoteSubscribersAsync("nobody").DefaultTimeout());
+
+        await c.Backplane.StopAsync(CancellationToken.None).DefaultTimeout();
+        await Eventually.TrueAsync(async () => await a.Backplane.CountRemoteSubscribersAsync("room") == 2, "a clean stop removes c's entries");
+    }
+
+    [Fact]
+    public async Task PresenceOfANodeThatDiedExpires()
+    {
+        var a = await StartNodeAsync();
+        var b = await StartNodeAsync();
+        b.Backplane.ActivateChannel("room");
+        await Eventually.TrueAsync(async () => await a.Backplane.CountRemoteSubscribersAsync("room") == 1, "a sees b's subscriber");
+
+        await KillAsync(b.Backplane);
+
+        await Eventually.TrueAsync(async () => await a.Backplane.CountRemoteSubscribersAsync("room") == 0, "b's entries expired");
+    }
+
+    [Fact]
+    public async Task AStartedBackplaneIsConnected()
+    {
+        var a = await StartNodeAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(a.Backplane.IsConnected), "connected");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in nodes)
+        {
+            try
+            {
+                await node.Backplane.StopAsync(CancellationToken.None).DefaultTimeout();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
