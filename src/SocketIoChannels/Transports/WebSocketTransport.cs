@@ -64,7 +64,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
             // The client broke the protocol: say why with the close code before the session ends.
             LogClosing(session.Id, (int)status.Value, description);
             lease.Cancel();
-            await sending.ConfigureAwait(false);
+            (await sending.ConfigureAwait(false))?.Dispose();
             await CloseOutputQuietlyAsync(socket, status.Value, description).ConfigureAwait(false);
             session.Detach(lease);
             return;
@@ -78,7 +78,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
             lease.Cancel();
         }
 
-        await sending.ConfigureAwait(false);
+        (await sending.ConfigureAwait(false))?.Dispose(); // the receive loop has ended: no close to wait for any more
         if (!session.IsAlive && session.EndReason is SessionEndReason.SlowConsumer or SessionEndReason.Timeout)
         {
             context.Abort(); // dropped (slow consumer, heartbeat timeout): cut it off
@@ -89,7 +89,9 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         }
     }
 
-    private async Task SendLoopAsync(WebSocket socket, Session session, CancellationToken cancellationToken)
+    /// <summary>Returns, when it closed the connection itself, the timer that cuts off a client that never answers
+    /// the close; the caller disposes it once the receive loop ended.</summary>
+    private async Task<IDisposable?> SendLoopAsync(WebSocket socket, Session session, CancellationToken cancellationToken)
     {
         var outbound = session.Outbound;
         try
@@ -141,7 +143,9 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
             // The session ended and everything queued for it went out: close the connection (spec pitfall 13).
             await CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "The session ended.").ConfigureAwait(false);
             // A client that never answers the close is not waited for: cut it off after 5 s (one timer, only now).
-            _ = Task.Delay(CloseHandshakeTimeout, CancellationToken.None).ContinueWith(static (_, state) => ((WebSocket)state!).Abort(), socket, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            var closeTimeout = new CancellationTokenSource(CloseHandshakeTimeout);
+            closeTimeout.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
+            return closeTimeout;
         }
         catch (OperationCanceledException)
         {
@@ -154,6 +158,8 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         {
             LogSendFailed(session.Id, exception.Message);
         }
+
+        return null;
     }
 
     /// <summary>Reads messages until the connection closes. Returns a close status when this side must close it
