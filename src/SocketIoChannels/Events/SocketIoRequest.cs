@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
@@ -77,16 +76,18 @@ public sealed class SocketIoRequest
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        var headers = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
+        var pairs = new List<KeyValuePair<string, string>>(request.Headers.Count);
         foreach (var header in request.Headers)
         {
-            headers[header.Key] = header.Value.ToString();
+            pairs.Add(new(header.Key, header.Value.ToString()));
         }
 
-        var cookies = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        foreach (var cookie in request.Cookies)
+        var headers = Events.SmallReadOnlyDictionary.Create(pairs, StringComparer.OrdinalIgnoreCase);
+        pairs.Clear();
+        // Reading Cookies creates and keeps a feature on the HttpContext: skip it when there is no Cookie header.
+        foreach (var cookie in request.Headers.ContainsKey("Cookie") ? request.Cookies : Enumerable.Empty<KeyValuePair<string, string>>())
         {
-            cookies[cookie.Key] = cookie.Value;
+            pairs.Add(new(cookie.Key, cookie.Value));
         }
 
         return new SocketIoRequest(
@@ -96,21 +97,26 @@ public sealed class SocketIoRequest
             request.PathBase.Value ?? string.Empty,
             request.Path.Value ?? string.Empty,
             request.QueryString.Value ?? string.Empty,
-            headers.ToImmutable(),
-            cookies.ToImmutable(),
+            headers,
+            Events.SmallReadOnlyDictionary.Create(pairs, StringComparer.Ordinal),
             context.User ?? new ClaimsPrincipal(new ClaimsIdentity()),
             context.Connection.RemoteIpAddress);
     }
 
-    private static ImmutableDictionary<string, string> ParseQuery(string queryString)
+    private static IReadOnlyDictionary<string, string> ParseQuery(string queryString)
     {
-        var parsed = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(queryString);
-        var builder = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var pair in parsed)
+        if (string.IsNullOrEmpty(queryString) || queryString == "?")
         {
-            builder[pair.Key] = pair.Value.ToString();
+            return Events.SmallReadOnlyDictionary.Empty;
         }
 
-        return builder.ToImmutable();
+        var parsed = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(queryString);
+        var pairs = new List<KeyValuePair<string, string>>(parsed.Count);
+        foreach (var pair in parsed)
+        {
+            pairs.Add(new(pair.Key, pair.Value.ToString()));
+        }
+
+        return Events.SmallReadOnlyDictionary.Create(pairs, StringComparer.OrdinalIgnoreCase);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Newtonsoft.Json;
@@ -261,26 +260,6 @@ internal static class FrameCodec
         var path = message.IndexOf(" Path '", StringComparison.Ordinal);
         var reason = path > 0 ? message[..path] : message;
         return reason.Length > 80 ? reason[..80] : reason;
-    }
-
-    /// <summary>Concatenates encoded frames into one buffer rented from <paramref name="pool"/>.</summary>
-    public static int Concat(IReadOnlyList<byte[]> frames, ArrayPool<byte> pool, out byte[] buffer)
-    {
-        var total = 0;
-        for (var i = 0; i < frames.Count; i++)
-        {
-            total += frames[i].Length;
-        }
-
-        buffer = pool.Rent(Math.Max(total, 1));
-        var offset = 0;
-        for (var i = 0; i < frames.Count; i++)
-        {
-            frames[i].CopyTo(buffer, offset);
-            offset += frames[i].Length;
-        }
-
-        return total;
     }
 
     /// <summary>

@@ -55,13 +55,13 @@ internal sealed partial class SocketIoServer
 
         var session = store.Create(transport, request);
         broadcaster.Backplane.SessionStarted();
-        var loop = Task.Run(() => RunAsync(session));
-        loops[session] = loop;
-        _ = loop.ContinueWith(_ =>
+        lock (loops)
         {
-            loops.TryRemove(session, out Task? _);
-            broadcaster.Backplane.SessionEnded();
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // The loop yields at once and removes itself under this lock when it ends, so it is always added first
+            // (no Task.Run wrapper or continuation kept per session).
+            loops[session] = RunAsync(session);
+        }
+
         if (stopping)
         {
             // Lost a race with StopAsync, which may not have seen this session: end it; its loop runs the teardown
@@ -74,6 +74,7 @@ internal sealed partial class SocketIoServer
 
     private async Task RunAsync(Session session)
     {
+        await Task.Yield(); // off the request's thread before any handler runs
         var socket = new SocketHandle(session, broadcaster, channels, metrics);
         try
         {
@@ -102,6 +103,15 @@ internal sealed partial class SocketIoServer
             LogLoopFailed(exception, session.Id);
             session.End(SessionEndReason.Error);
             LeaveChannels(session);
+        }
+        finally
+        {
+            lock (loops)
+            {
+                loops.TryRemove(session, out _);
+            }
+
+            broadcaster.Backplane.SessionEnded();
         }
     }
 

@@ -18,6 +18,7 @@ internal sealed class Session
     private readonly SessionTimings timings;
     private readonly List<string> channels = [];
     private readonly ClientChannelClaims clientChannels = new();
+    private Dictionary<string, object?>? context; // created on first use: most idle sessions never need one
     private TransportLease? lease;
     private CancellationTokenSource? ended;
     private long closedAt;
@@ -64,7 +65,7 @@ internal sealed class Session
     public long StartedAt { get; }
 
     /// <summary>One dictionary per session, shared by all its events (django-socketio: <c>context</c>).</summary>
-    public Dictionary<string, object?> Context { get; } = [];
+    public Dictionary<string, object?> Context => LazyInitializer.EnsureInitialized(ref context);
 
     public bool IsAlive => Volatile.Read(ref state) == 0;
 

@@ -18,6 +18,9 @@ namespace SocketIoChannels.Transports;
 internal sealed partial class WebSocketTransport : ISocketIoTransport
 {
     private const int ReceiveChunk = 4096;
+    private const int SendChunk = 4096;
+    private const int MaxSendBatch = 256 * 1024;
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly ILogger<WebSocketTransport> logger;
     private readonly HixieWebSocketTransport hixie;
@@ -53,16 +56,16 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
             return;
         }
 
-        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
-        using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
-        var sending = SendLoopAsync(socket, session, request.Metrics, stopReceiving, stopSending.Token);
-        var (status, description) = await ReceiveLoopAsync(socket, session, request.MaxMessageSize, stopReceiving.Token).ConfigureAwait(false);
+        // Both loops stop on the lease's token (the session dropped this client, or a newer connection took over),
+        // and this method cancels the lease itself to stop the send loop: no linked sources per connection.
+        var sending = SendLoopAsync(socket, session, request.Metrics, lease.Token);
+        var (status, description) = await ReceiveLoopAsync(socket, session, request.MaxMessageSize, lease.Token).ConfigureAwait(false);
         if (status is not null)
         {
             // The client broke the protocol: say why with the close code before the session ends.
             LogClosing(session.Id, (int)status.Value, description);
-            stopSending.Cancel();
-            await sending.ConfigureAwait(false);
+            lease.Cancel();
+            (await sending.ConfigureAwait(false))?.Dispose();
             await CloseOutputQuietlyAsync(socket, status.Value, description).ConfigureAwait(false);
             session.Detach(lease);
             return;
@@ -73,11 +76,11 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         if (session.IsAlive)
         {
             // The client went away but the session may be resumed with its id: leave the queue to the next one.
-            stopSending.Cancel();
+            lease.Cancel();
         }
 
-        await sending.ConfigureAwait(false);
-        if (lease.Token.IsCancellationRequested && !session.IsAlive)
+        (await sending.ConfigureAwait(false))?.Dispose(); // the receive loop has ended: no close to wait for any more
+        if (!session.IsAlive && session.EndReason is SessionEndReason.SlowConsumer or SessionEndReason.Timeout)
         {
             context.Abort(); // dropped (slow consumer, heartbeat timeout): cut it off
         }
@@ -87,29 +90,52 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         }
     }
 
-    private async Task SendLoopAsync(WebSocket socket, Session session, SocketIoMetrics metrics, CancellationTokenSource stopReceiving, CancellationToken cancellationToken)
+    /// <summary>Returns, when it closed the connection itself, the timer that cuts off a client that never answers
+    /// the close; the caller disposes it once the receive loop ended.</summary>
+    private async Task<IDisposable?> SendLoopAsync(WebSocket socket, Session session, SocketIoMetrics metrics, CancellationToken cancellationToken)
     {
-        var frames = new List<byte[]>();
+        var outbound = session.Outbound;
         try
         {
-            while (await session.Outbound.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await outbound.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                frames.Clear();
-                while (frames.Count < 1024 && session.Outbound.TryRead(out var frame))
+                if (!outbound.TryRead(out var first))
                 {
-                    frames.Add(frame);
+                    continue;
                 }
 
-                if (frames.Count == 1)
+                if (!outbound.TryPeek(out _))
                 {
-                    await socket.SendAsync(frames[0], WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    // One frame: send the shared encoded bytes as they are, no copy.
+                    await socket.SendAsync(first, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
                     metrics.MessagesSent(Name, 1);
                     continue;
                 }
 
-                var length = FrameCodec.Concat(frames, ArrayPool<byte>.Shared, out var buffer);
+                // Several frames: 0.6 framing lets them go out together, so gather everything queued into one
+                // pooled buffer and send one WebSocket message.
+                var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(SendChunk, first.Length * 2));
+                var length = 0;
+                var count = 0;
                 try
                 {
+                    var frame = first;
+                    do
+                    {
+                        if (length + frame.Length > buffer.Length)
+                        {
+                            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, length + frame.Length));
+                            buffer.AsSpan(0, length).CopyTo(larger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = larger;
+                        }
+
+                        frame.CopyTo(buffer, length);
+                        length += frame.Length;
+                        count++;
+                    }
+                    while (length < MaxSendBatch && outbound.TryRead(out frame));
+
                     await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
                 }
                 finally
@@ -117,12 +143,15 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
 
-                metrics.MessagesSent(Name, frames.Count);
+                metrics.MessagesSent(Name, count);
             }
 
             // The session ended and everything queued for it went out: close the connection (spec pitfall 13).
             await CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "The session ended.").ConfigureAwait(false);
-            stopReceiving.CancelAfter(TimeSpan.FromSeconds(5)); // a client that never answers the close is not waited for
+            // A client that never answers the close is not waited for: cut it off after 5 s (one timer, only now).
+            var closeTimeout = new CancellationTokenSource(CloseHandshakeTimeout);
+            closeTimeout.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
+            return closeTimeout;
         }
         catch (OperationCanceledException)
         {
@@ -135,6 +164,8 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         {
             LogSendFailed(session.Id, exception.Message);
         }
+
+        return null;
     }
 
     /// <summary>Reads messages until the connection closes. Returns a close status when this side must close it

@@ -1,0 +1,24 @@
+using SocketIoChannels.LoadTest.Client;
+using SocketIoChannels.LoadTest.Runner;
+using SocketIoChannels.LoadTest.Servers;
+
+// One executable, three roles: the orchestrator ("run"), a server ("server ours|signalr|raw"), the load client
+// ("client ..."). The orchestrator starts each server and the client as separate processes.
+return args.FirstOrDefault() switch
+{
+    "run" => await Orchestrator.RunAsync(args[1..]),
+    "server" when args.Length > 1 => await ServerHost.RunAsync(args[1], args[2..]),
+    "client" => await LoadClient.RunAsync(args[1..]),
+    "heap" when args.Length > 1 => HeapCensus.Run(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: LoadTest run quick|medium|full [--servers ours,signalr,raw] [--scenarios fanout,idle,polling,echo] [--sources 127.0.0.1,127.0.0.2] [--out DIR]
+               LoadTest server ours|signalr|raw
+               LoadTest client --scenario S --kind K --url URL --server-pid PID [...]
+        """);
+    return 2;
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SocketIoChannels.Broadcasting;
+using SocketIoChannels.Channels;
+using SocketIoChannels.Diagnostics;
+using SocketIoChannels.Events;
+using SocketIoChannels.Sessions;
+
+namespace SocketIoChannels.Benchmarks;
+
+/// <summary>The library's real services from its DI registration, with in-memory sessions (no transport).</summary>
+internal sealed class BenchServices : IDisposable
+{
+    private readonly ServiceProvider provider;
+
+    public BenchServices(int maxQueuedFrames = 1000)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddSocketIoChannels(options =>
+        {
+            options.MaxQueuedFrames = maxQueuedFrames;
+            options.MessageLogFormat = null;
+        }).AddEventHandler<EchoHandlers>();
+        provider = services.BuildServiceProvider();
+        Store = provider.GetRequiredService<SessionStore>();
+        Channels = provider.GetRequiredService<ChannelRegistry<Session>>();
+        Broadcaster = provider.GetRequiredService<SocketIoBroadcaster>();
+        Dispatcher = provider.GetRequiredService<EventDispatcher>();
+        Metrics = provider.GetRequiredService<SocketIoMetrics>();
+    }
+
+    public SessionStore Store { get; }
+
+    public ChannelRegistry<Session> Channels { get; }
+
+    public SocketIoBroadcaster Broadcaster { get; }
+
+    public EventDispatcher Dispatcher { get; }
+
+    public SocketIoMetrics Metrics { get; }
+
+    public static SocketIoRequest Request { get; } = new("GET", "http", "127.0.0.1", string.Empty, "/socket.io/websocket", string.Empty,
+        new Dictionary<string, string>(), new Dictionary<string, string>(), new ClaimsPrincipal(new ClaimsIdentity()), IPAddress.Loopback);
+
+    /// <summary>A session as a WebSocket connection would make it, subscribed to <paramref name="channel"/>, with
+    /// its first frame (the session id) already taken by the transport.</summary>
+    public Session NewSession(string channel)
+    {
+        var session = Store.Create("websocket", Request);
+        session.AddChannel(channel);
+        Channels.Add(channel, session);
+        Drain(session);
+        return session;
+    }
+
+    public SocketHandle Handle(Session session) => new(session, Broadcaster, Channels, Metrics);
+
+    public static int Drain(Session session)
+    {
+        var count = 0;
+        while (session.Outbound.TryRead(out _))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public void Dispose() => provider.Dispose();
+}
