@@ -91,7 +91,7 @@ public sealed class DispatchRuleTests
         await client.ReceiveJsonAsync();
 
         // The handler's echo can reach the client before the server writes the log line that follows the handler.
-        await Eventually.TrueAsync(() => Task.FromResult(app.Logs.Count(e => e.Category == "SocketIoChannels.MessageLog") >= 2), "two message log lines");
+        await Eventually.TrueAsync(() => Task.FromResult(app.Logs.Where(e => e.Category == "SocketIoChannels.MessageLog").Count() >= 2), "two message log lines");
         var lines = app.Logs.Where(e => e.Category == "SocketIoChannels.MessageLog").Select(e => e.Message).ToList();
         Assert.Equal(2, lines.Count);
         Assert.Matches(@"^127\.0\.0\.1 - - \[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] ""Socket\.IO subscribe: room-1"" \|$", lines[0]);
