@@ -16,7 +16,7 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: LoadTest run quick|medium|full [--servers ours,signalr,raw] [--scenarios fanout,idle,polling,echo] [--sources 127.0.0.1,127.0.0.2] [--out DIR]
+        usage: LoadTest run quick|medium|full [--servers ours,signalr,raw] [--scenarios fanout,idle,polling,echo,scaleout] [--sources 127.0.0.1,127.0.0.2] [--out DIR]
                LoadTest server ours|signalr|raw
                LoadTest client --scenario S --kind K --url URL --server-pid PID [...]
         """);

@@ -16,6 +16,8 @@ internal sealed class LoadClient
     private readonly Uri baseUri;
     private readonly string kind;
     private readonly int serverPid;
+    private readonly Uri? secondUri;
+    private readonly int secondPid;
 
     private LoadClient(Dictionary<string, string> options)
     {
@@ -23,6 +25,13 @@ internal sealed class LoadClient
         kind = options["kind"];
         baseUri = new Uri(options["url"]);
         serverPid = int.Parse(options["server-pid"], CultureInfo.InvariantCulture);
+        if (options.TryGetValue("url2", out var url2))
+        {
+            // Scale-out: a second node; half of the fan-out clients connect to it, its CPU is added to the first's.
+            secondUri = new Uri(url2);
+            secondPid = int.Parse(options["server-pid2"], CultureInfo.InvariantCulture);
+        }
+
         connector = new Connector(Get("sources", "127.0.0.1").Split(','));
     }
 
@@ -64,17 +73,19 @@ internal sealed class LoadClient
 
     private double GetDouble(string key, double fallback) => double.Parse(Get(key, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
-    private IBenchClient Create(bool polling, Action<string> onMessage) => (kind, polling) switch
+    private double ServerCpuSeconds() => ProcStat.CpuSeconds(serverPid) + (secondUri is null ? 0 : ProcStat.CpuSeconds(secondPid));
+
+    private IBenchClient Create(bool polling, Action<string> onMessage, Uri server) => (kind, polling) switch
     {
-        ("ours", false) => new FrameClient(connector, new Uri("ws://" + baseUri.Authority + "/socket.io/websocket"), socketIo: true, onMessage),
-        ("ours", true) => new XhrPollingClient(connector.Http, baseUri, onMessage),
-        ("raw", false) => new FrameClient(connector, new Uri("ws://" + baseUri.Authority + "/ws"), socketIo: false, onMessage),
-        ("signalr", _) => new SignalRBenchClient(connector, new Uri(baseUri, "/hub"), polling, onMessage),
+        ("ours", false) => new FrameClient(connector, new Uri("ws://" + server.Authority + "/socket.io/websocket"), socketIo: true, onMessage),
+        ("ours", true) => new XhrPollingClient(connector.Http, server, onMessage),
+        ("raw", false) => new FrameClient(connector, new Uri("ws://" + server.Authority + "/ws"), socketIo: false, onMessage),
+        ("signalr", _) => new SignalRBenchClient(connector, new Uri(server, "/hub"), polling, onMessage),
         _ => throw new ArgumentException($"{kind} has no {(polling ? "polling" : "websocket")} transport"),
     };
 
     /// <summary>Opens <paramref name="count"/> clients, 64 at a time; failures are counted, not fatal.</summary>
-    private async Task ConnectAsync(List<IBenchClient> clients, int count, bool polling, Action<string> onMessage, CancellationToken cancellationToken)
+    private async Task ConnectAsync(List<IBenchClient> clients, int count, bool polling, Action<string> onMessage, CancellationToken cancellationToken, Uri? server = null)
     {
         var started = Stopwatch.StartNew();
         var failures = 0;
@@ -84,7 +95,7 @@ internal sealed class LoadClient
         for (var i = 0; i < count; i++)
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            var client = Create(polling, onMessage);
+            var client = Create(polling, onMessage, server ?? baseUri);
             tasks.Add(Task.Run(async () =>
             {
                 try
@@ -136,15 +147,16 @@ internal sealed class LoadClient
         clients.Clear();
     }
 
-    private async Task<ControlChannel> ControlAsync(CancellationToken cancellationToken)
+    private async Task<ControlChannel> ControlAsync(CancellationToken cancellationToken, Uri? server = null)
     {
-        var control = new ControlChannel(connector.Http, baseUri);
+        var control = new ControlChannel(connector.Http, server ?? baseUri);
         await control.ConnectAsync(cancellationToken).ConfigureAwait(false);
         return control;
     }
 
     /// <summary>Scenario 1: N clients in one group; broadcasts as fast as the last subscriber acknowledges, with
-    /// at most <c>window</c> broadcasts in flight.</summary>
+    /// at most <c>window</c> broadcasts in flight. Scenario 5 (scale-out) is the same with <c>--url2</c>: half the
+    /// clients on a second node sharing the first's Redis, the publisher on the first, CPU of both nodes summed.</summary>
     private async Task FanoutAsync(CancellationToken cancellationToken)
     {
         var count = GetInt("clients", 1000);
@@ -187,8 +199,24 @@ internal sealed class LoadClient
         }
 
         var clients = new List<IBenchClient>();
-        await ConnectAsync(clients, count, polling: false, OnMessage, cancellationToken).ConfigureAwait(false);
-        await control.WaitForSubscribersAsync(clients.Count, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        if (secondUri is null)
+        {
+            await ConnectAsync(clients, count, polling: false, OnMessage, cancellationToken).ConfigureAwait(false);
+            await control.WaitForSubscribersAsync(clients.Count, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var onSecond = new List<IBenchClient>();
+            await ConnectAsync(clients, count - (count / 2), polling: false, OnMessage, cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(onSecond, count / 2, polling: false, OnMessage, cancellationToken, secondUri).ConfigureAwait(false);
+            await control.WaitForSubscribersAsync(clients.Count, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            var secondControl = await ControlAsync(cancellationToken, secondUri).ConfigureAwait(false);
+            await secondControl.WaitForSubscribersAsync(onSecond.Count, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            await secondControl.DisposeAsync().ConfigureAwait(false);
+            result["clients_on_second_node"] = onSecond.Count;
+            clients.AddRange(onSecond);
+        }
+
         Volatile.Write(ref expected, clients.Count);
         control.Send("window " + window.ToString(CultureInfo.InvariantCulture));
         await Task.Delay(TimeSpan.FromSeconds(warmup), cancellationToken).ConfigureAwait(false);
@@ -196,13 +224,13 @@ internal sealed class LoadClient
         var before = await control.StatsAsync(false, cancellationToken).ConfigureAwait(false);
         var d0 = Interlocked.Read(ref deliveries);
         var m0 = WireCounters.WebSocketMessages;
-        var cpu0 = ProcStat.CpuSeconds(serverPid);
+        var cpu0 = ServerCpuSeconds();
         var clock = Stopwatch.StartNew();
         Volatile.Write(ref measuring, 1);
         await Task.Delay(TimeSpan.FromSeconds(duration), cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref measuring, 0);
         var seconds = clock.Elapsed.TotalSeconds;
-        var cpu1 = ProcStat.CpuSeconds(serverPid);
+        var cpu1 = ServerCpuSeconds();
         var d1 = Interlocked.Read(ref deliveries);
         var m1 = WireCounters.WebSocketMessages;
         control.Send("stop");
@@ -217,6 +245,7 @@ internal sealed class LoadClient
         result["server_cpu_cores"] = (cpu1 - cpu0) / seconds;
         result["p50_ms"] = deliveryLatency.Percentile(50);
         result["p99_ms"] = deliveryLatency.Percentile(99);
+        result["last_p50_ms"] = lastLatency.Percentile(50);
         result["last_p99_ms"] = lastLatency.Percentile(99);
         result["deliveries_per_ws_message"] = m1 == m0 ? double.NaN : (double)delivered / (m1 - m0);
         result["publish_timeouts"] = after.PublishTimeouts - before.PublishTimeouts;
@@ -350,7 +379,7 @@ internal sealed class LoadClient
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var client = Create(polling: false, Handler(i));
+                    var client = Create(polling: false, Handler(i), baseUri);
                     byIndex[i] = client;
                     await client.StartAsync(cancellationToken).ConfigureAwait(false);
                     lock (clients)

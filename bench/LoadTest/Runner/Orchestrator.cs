@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace SocketIoChannels.LoadTest.Runner;
@@ -20,7 +22,7 @@ internal static class Orchestrator
         }
 
         var servers = (options.GetValueOrDefault("servers") ?? "ours,signalr,raw").Split(',');
-        var scenarios = (options.GetValueOrDefault("scenarios") ?? "fanout,idle,polling,echo").Split(',');
+        var scenarios = (options.GetValueOrDefault("scenarios") ?? "fanout,idle,polling,echo,scaleout").Split(',');
         var sources = options.GetValueOrDefault("sources") ?? "127.0.0.1";
         var outDirectory = options.GetValueOrDefault("out") ?? Path.Combine(Directory.GetCurrentDirectory(), "bench", "results");
 
@@ -37,6 +39,12 @@ internal static class Orchestrator
 
         foreach (var scenario in scenarios)
         {
+            if (scenario == "scaleout")
+            {
+                results.AddRange(await RunScaleoutAsync(profile, sources).ConfigureAwait(false));
+                continue;
+            }
+
             var repeats = scenario == "fanout" ? profile.FanoutRepeats : 1;
             for (var repeat = 1; repeat <= repeats; repeat++)
             {
@@ -70,8 +78,17 @@ internal static class Orchestrator
         await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
         var markdown = Report.Write(profile, facts, results, started, DateTime.UtcNow, directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "results.md"), markdown).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(outDirectory, "latest.md"), markdown.Replace("](", "](" + stamp + "-" + profile.Name + "/", StringComparison.Ordinal)).ConfigureAwait(false);
-        await UpdateReadmeAsync(outDirectory, markdown, stamp + "-" + profile.Name).ConfigureAwait(false);
+        if (options.ContainsKey("scenarios") || options.ContainsKey("servers"))
+        {
+            // A partial run would replace the whole latest table with its few sections.
+            Console.WriteLine("partial run (--scenarios/--servers): latest.md and bench/README.md left as they are");
+        }
+        else
+        {
+            await File.WriteAllTextAsync(Path.Combine(outDirectory, "latest.md"), markdown.Replace("](", "](" + stamp + "-" + profile.Name + "/", StringComparison.Ordinal)).ConfigureAwait(false);
+            await UpdateReadmeAsync(outDirectory, markdown, stamp + "-" + profile.Name).ConfigureAwait(false);
+        }
+
         Console.WriteLine("report: " + Path.Combine(directory, "results.md"));
         Console.WriteLine($"total {(DateTime.UtcNow - started).TotalSeconds:F0} s");
         return results.Any(r => r.Values.ContainsKey("failed")) ? 1 : 0;
@@ -107,32 +124,117 @@ internal static class Orchestrator
 
     private static async Task<Dictionary<string, double>> RunOneAsync(string server, string scenario, string clientArgs)
     {
-        var executable = Path.Combine(AppContext.BaseDirectory, "LoadTest");
-        using var serverProcess = Start(executable, "server " + server);
+        using var serverProcess = Start(Executable, "server " + server);
         try
         {
             var port = await ReadReadyAsync(serverProcess).ConfigureAwait(false);
-            using var clientProcess = Start(executable, $"client --scenario {scenario} --kind {server} --url http://127.0.0.1:{port} --server-pid {serverProcess.Id} {clientArgs}");
-            var stderr = PumpAsync(clientProcess.StandardError, "  client: ");
-            string? resultLine = null;
-            while (await clientProcess.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
-            {
-                if (line.StartsWith("RESULT ", StringComparison.Ordinal))
-                {
-                    resultLine = line[7..];
-                }
-            }
-
-            await clientProcess.WaitForExitAsync().ConfigureAwait(false);
-            await stderr.ConfigureAwait(false);
-            return resultLine is null ? new() { ["failed"] = 1 } : JsonSerializer.Deserialize<Dictionary<string, double>>(resultLine) ?? [];
+            return await RunClientAsync($"client --scenario {scenario} --kind {server} --url http://127.0.0.1:{port} --server-pid {serverProcess.Id} {clientArgs}").ConfigureAwait(false);
         }
         finally
         {
-            if (!serverProcess.HasExited)
+            await StopAsync(serverProcess).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Scenario 5: a private redis-server, two <c>ours</c> nodes on it with the fan-out clients split half
+    /// and half and the publisher on the first node (half the deliveries cross Redis); then the same clients on one
+    /// node without Redis, the baseline.</summary>
+    private static async Task<List<RunResult>> RunScaleoutAsync(Profile profile, string sources)
+    {
+        var clientArgs = $"--scenario fanout --kind ours --clients {profile.ScaleoutClients} --seconds {profile.ScaleoutSeconds} --warmup {profile.ScaleoutWarmup} --window {profile.FanoutWindow} --sources {sources}";
+        var results = new List<RunResult>();
+        var redisPort = FreePort();
+        var redisInfo = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "--port", redisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no" })
+        {
+            redisInfo.ArgumentList.Add(argument);
+        }
+
+        using var redis = Process.Start(redisInfo) ?? throw new InvalidOperationException("could not start redis-server (is it on PATH?)");
+        _ = PumpAsync(redis.StandardOutput, "  redis: ", quiet: true);
+        _ = PumpAsync(redis.StandardError, "  redis: ");
+        Process? nodeA = null;
+        Process? nodeB = null;
+        try
+        {
+            await WaitForPortAsync(redisPort).ConfigureAwait(false);
+            var redisAddress = "127.0.0.1:" + redisPort.ToString(CultureInfo.InvariantCulture);
+            nodeA = Start(Executable, "server ours --redis " + redisAddress);
+            var portA = await ReadReadyAsync(nodeA).ConfigureAwait(false);
+            nodeB = Start(Executable, "server ours --redis " + redisAddress);
+            var portB = await ReadReadyAsync(nodeB).ConfigureAwait(false);
+            var redisCpu0 = ProcStat.CpuSeconds(redis.Id);
+            var two = await RunClientAsync($"client --url http://127.0.0.1:{portA} --server-pid {nodeA.Id} --url2 http://127.0.0.1:{portB} --server-pid2 {nodeB.Id} {clientArgs}").ConfigureAwait(false);
+            two["redis_cpu_s"] = ProcStat.CpuSeconds(redis.Id) - redisCpu0; // the whole run: connect, warm-up, measure
+            results.Add(new RunResult("scaleout", "two nodes", 1, two));
+            Console.WriteLine("scaleout two nodes: " + Format(two));
+        }
+        finally
+        {
+            await StopAsync(nodeA).ConfigureAwait(false);
+            await StopAsync(nodeB).ConfigureAwait(false);
+            await StopAsync(redis).ConfigureAwait(false);
+        }
+
+        var one = await RunOneAsync("ours", "fanout", clientArgs.Replace("--scenario fanout --kind ours ", string.Empty, StringComparison.Ordinal)).ConfigureAwait(false);
+        results.Add(new RunResult("scaleout", "one node", 1, one));
+        Console.WriteLine("scaleout one node: " + Format(one));
+        return results;
+    }
+
+    private static string Format(Dictionary<string, double> values) =>
+        string.Join(", ", values.Select(v => $"{v.Key}={v.Value.ToString("0.###", CultureInfo.InvariantCulture)}"));
+
+    private static string Executable => Path.Combine(AppContext.BaseDirectory, "LoadTest");
+
+    private static async Task<Dictionary<string, double>> RunClientAsync(string arguments)
+    {
+        using var clientProcess = Start(Executable, arguments);
+        var stderr = PumpAsync(clientProcess.StandardError, "  client: ");
+        string? resultLine = null;
+        while (await clientProcess.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            if (line.StartsWith("RESULT ", StringComparison.Ordinal))
             {
-                serverProcess.Kill(entireProcessTree: true);
-                await serverProcess.WaitForExitAsync().ConfigureAwait(false);
+                resultLine = line[7..];
+            }
+        }
+
+        await clientProcess.WaitForExitAsync().ConfigureAwait(false);
+        await stderr.ConfigureAwait(false);
+        return resultLine is null ? new() { ["failed"] = 1 } : JsonSerializer.Deserialize<Dictionary<string, double>>(resultLine) ?? [];
+    }
+
+    private static async Task StopAsync(Process? process)
+    {
+        if (process is not null && !process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForPortAsync(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
             }
         }
     }
@@ -166,11 +268,14 @@ internal static class Orchestrator
         throw new InvalidOperationException("the server exited before it was ready");
     }
 
-    private static async Task PumpAsync(StreamReader reader, string prefix)
+    private static async Task PumpAsync(StreamReader reader, string prefix, bool quiet = false)
     {
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            Console.WriteLine(prefix + line);
+            if (!quiet)
+            {
+                Console.WriteLine(prefix + line);
+            }
         }
     }
 }

@@ -22,11 +22,48 @@ internal static class Report
         Idle(md, profile, results, directory);
         Polling(md, profile, results);
         Echo(md, profile, results, directory);
-        md.AppendLine("## 5. Scale-out on Redis");
-        md.AppendLine();
-        md.AppendLine("Not built yet: the Redis backplane reached `main` after this benchmark's cut-off (22:40 UTC on 2026-11-28); two nodes on one Redis against one node is the next step.");
-        md.AppendLine();
+        Scaleout(md, profile, results, directory);
         return md.ToString();
+    }
+
+    private static void Scaleout(StringBuilder md, Profile profile, List<RunResult> all, string directory)
+    {
+        var runs = all.Where(r => r.Scenario == "scaleout").ToList();
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"## 5. Scale-out on Redis: {profile.ScaleoutClients:N0} WebSocket clients in one channel, two `ours` nodes on one Redis against one node, {profile.ScaleoutSeconds} s, at most {profile.FanoutWindow} broadcasts in flight");
+        md.AppendLine();
+        md.AppendLine("Two nodes: a private redis-server (no persistence), two SocketIoChannels servers with `AddStackExchangeRedis`, the clients split half and half between them, the publisher on the first node, so half the deliveries cross Redis (one `PUBLISH` per broadcast). One node: the same clients on one server without Redis. Latency is from the publish to the last recipient of each broadcast; server CPU is both nodes summed (Redis's own CPU over the whole two-node run, connecting included, is listed apart). All processes share the machine's cores, so two nodes here cannot add cores: the question is what the backplane costs.");
+        md.AppendLine();
+        md.AppendLine("| setup | clients | deliveries/s | p50 to the last recipient ms | p99 to the last recipient ms | p99 (all deliveries) ms | server CPU s per 1M deliveries (nodes summed) | server CPU (cores) | Redis CPU s | publish timeouts |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in runs.OrderBy(r => r.Server == "one node" ? 0 : 1))
+        {
+            if (r.Values.ContainsKey("failed"))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Server} | failed (see the orchestrator's output) | | | | | | | | |");
+                continue;
+            }
+
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Server} | {N(r["clients"])} | {N(r["deliveries_per_s"])} | {F(r["last_p50_ms"], 1)} | {F(r["last_p99_ms"], 1)} | {F(r["p99_ms"], 1)} | {F(r["cpu_s_per_million"], 2)} | {F(r["server_cpu_cores"], 2)} | {(r.Values.TryGetValue("redis_cpu_s", out var redis) ? F(redis, 1) : "–")} | {N(r["publish_timeouts"])} |");
+        }
+
+        md.AppendLine();
+        var one = runs.FirstOrDefault(r => r.Server == "one node" && !r.Values.ContainsKey("failed"));
+        var two = runs.FirstOrDefault(r => r.Server == "two nodes" && !r.Values.ContainsKey("failed"));
+        if (one is not null && two is not null && one["deliveries_per_s"] > 0)
+        {
+            var ratio = two["deliveries_per_s"] / one["deliveries_per_s"];
+            md.AppendLine(CultureInfo.InvariantCulture, $"**Two nodes / one node: {ratio:0.00}x deliveries/s** (target ≥ 0.9x: {(ratio >= 0.9 ? "met" : "not met")}), {F(two["cpu_s_per_million"] / one["cpu_s_per_million"], 2)}x server CPU per delivery, {F(two["last_p99_ms"] / one["last_p99_ms"], 2)}x p99 to the last recipient.");
+            md.AppendLine();
+            Charts.Bars(Path.Combine(directory, "scaleout-deliveries.png"), "Scale-out deliveries/s (higher is better)", "deliveries/s",
+                new Dictionary<string, double> { ["one node"] = one["deliveries_per_s"], ["two nodes + Redis"] = two["deliveries_per_s"] });
+            md.AppendLine("![scale-out deliveries/s](scaleout-deliveries.png)");
+            md.AppendLine();
+        }
     }
 
     private static void Fanout(StringBuilder md, Profile profile, List<RunResult> all, string directory)

@@ -14,6 +14,7 @@ namespace SocketIoChannels.LoadTest.Servers;
 /// Hosts one of the three servers on 127.0.0.1, port 0, plus the bench-only control surface the load client
 /// drives: <c>GET /bench/stats?gc=1</c> (forces full blocking compacting GCs, then reports GC heap and RSS) and the
 /// <c>/bench/control</c> WebSocket (start the publisher, acknowledge deliveries). Prints <c>READY port</c>.
+/// <c>--redis host:port</c> adds the Redis backplane to the SocketIoChannels server (scenario 5, scale-out).
 /// </summary>
 internal static class ServerHost
 {
@@ -35,7 +36,13 @@ internal static class ServerHost
         switch (kind)
         {
             case "ours":
-                builder.Services.AddSocketIoChannels();
+                var redisAt = Array.IndexOf(args, "--redis");
+                var channels = builder.Services.AddSocketIoChannels();
+                if (redisAt >= 0 && redisAt + 1 < args.Length)
+                {
+                    channels.AddStackExchangeRedis(args[redisAt + 1]);
+                }
+
                 builder.Services.AddSingleton<IFanoutTarget, OursTarget>();
                 break;
             case "signalr":
