@@ -165,6 +165,7 @@ internal sealed partial class HixieWebSocketTransport
             stopSending.Cancel();
             await sending.ConfigureAwait(false);
             await WriteQuietlyAsync(stream, CloseFrame).ConfigureAwait(false);
+            await DrainUntilClosedAsync(reader).ConfigureAwait(false);
             session.Detach(lease);
             LogConnectionEnded(session.Id, session.IsAlive);
             return;
@@ -382,6 +383,28 @@ internal sealed partial class HixieWebSocketTransport
 
         problem = $"frame type 0x{type:X2} is not a text frame (0x00 … 0xFF) or the close frame (0xFF 0x00)";
         return FrameStatus.Invalid;
+    }
+
+    /// <summary>After this side's close frame, discards what the client still sends until it hangs up, at most 5 s:
+    /// ending the request with unread input would reset the connection and could lose the close frame.</summary>
+    private static async Task DrainUntilClosedAsync(PipeReader reader)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
     }
 
     private static async Task WriteQuietlyAsync(Stream stream, byte[] bytes)

@@ -66,7 +66,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
             LogClosing(session.Id, (int)status.Value, description);
             lease.Cancel();
             (await sending.ConfigureAwait(false))?.Dispose();
-            await CloseOutputQuietlyAsync(socket, status.Value, description).ConfigureAwait(false);
+            await CloseAndAwaitReplyAsync(socket, status.Value, description).ConfigureAwait(false);
             session.Detach(lease);
             return;
         }
@@ -282,6 +282,40 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         return text;
     }
 
+    /// <summary>Sends the close frame, then reads (and discards) until the client's close reply or EOF, at most the
+    /// close-handshake timeout. Returning earlier would let the request end and the connection be torn down with
+    /// the client's in-flight frames unread: the kernel then answers with a reset and the client may never see the
+    /// close frame. Only the protocol-error path pays for this, so the timer exists only while closing.</summary>
+    private static async Task CloseAndAwaitReplyAsync(WebSocket socket, WebSocketCloseStatus status, string description)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunk);
+        try
+        {
+            await socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
+            while (socket.State is WebSocketState.CloseSent)
+            {
+                var result = await socket.ReceiveAsync(buffer.AsMemory(), timeout.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private static async Task CloseOutputQuietlyAsync(WebSocket socket, WebSocketCloseStatus status, string description)
     {
         if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
@@ -289,7 +323,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
             return;
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
         try
         {
             await socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
