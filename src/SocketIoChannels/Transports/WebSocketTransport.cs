@@ -59,7 +59,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         // Both loops stop on the lease's token (the session dropped this client, or a newer connection took over),
         // and this method cancels the lease itself to stop the send loop: no linked sources per connection.
         var sending = SendLoopAsync(socket, session, request.Metrics, lease.Token);
-        var (status, description) = await ReceiveLoopAsync(socket, session, request.MaxMessageSize, lease.Token).ConfigureAwait(false);
+        var (status, description, closedByWebSocket) = await ReceiveLoopAsync(socket, session, request.MaxMessageSize, lease.Token).ConfigureAwait(false);
         if (status is not null)
         {
             // The client broke the protocol: say why with the close code before the session ends.
@@ -69,6 +69,14 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
             await CloseAndAwaitReplyAsync(socket, status.Value, description).ConfigureAwait(false);
             session.Detach(lease);
             return;
+        }
+
+        if (closedByWebSocket)
+        {
+            // The WebSocket closed itself on a protocol error it detected (1007 for invalid UTF-8 in a text frame,
+            // 1002) and aborted: its close frame is written but must not be cut off by a reset, so keep the
+            // connection until the client hangs up, at most the close-handshake timeout.
+            await WaitForClientToHangUpAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
         session.Detach(lease);
@@ -170,7 +178,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
 
     /// <summary>Reads messages until the connection closes. Returns a close status when this side must close it
     /// because of what the client sent.</summary>
-    private async Task<(WebSocketCloseStatus? Status, string Description)> ReceiveLoopAsync(WebSocket socket, Session session, long maxMessageSize, CancellationToken cancellationToken)
+    private async Task<(WebSocketCloseStatus? Status, string Description, bool ClosedByWebSocket)> ReceiveLoopAsync(WebSocket socket, Session session, long maxMessageSize, CancellationToken cancellationToken)
     {
         try
         {
@@ -180,12 +188,12 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                 var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                 if (first.MessageType == WebSocketMessageType.Close)
                 {
-                    return (null, string.Empty);
+                    return (null, string.Empty, false);
                 }
 
                 if (first.MessageType == WebSocketMessageType.Binary)
                 {
-                    return (WebSocketCloseStatus.InvalidMessageType, "Socket.IO 0.6 messages are text frames.");
+                    return (WebSocketCloseStatus.InvalidMessageType, "Socket.IO 0.6 messages are text frames.", false);
                 }
 
                 var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunk);
@@ -199,7 +207,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                         {
                             if (length >= maxMessageSize)
                             {
-                                return (WebSocketCloseStatus.MessageTooBig, $"A message may have at most {maxMessageSize} bytes.");
+                                return (WebSocketCloseStatus.MessageTooBig, $"A message may have at most {maxMessageSize} bytes.", false);
                             }
 
                             var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxMessageSize + 1, (long)buffer.Length * 2));
@@ -211,14 +219,14 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                         var result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
                         if (result.MessageType == WebSocketMessageType.Close)
                         {
-                            return (null, string.Empty);
+                            return (null, string.Empty, false);
                         }
 
                         length += result.Count;
                         endOfMessage = result.EndOfMessage;
                         if (length > maxMessageSize)
                         {
-                            return (WebSocketCloseStatus.MessageTooBig, $"A message may have at most {maxMessageSize} bytes.");
+                            return (WebSocketCloseStatus.MessageTooBig, $"A message may have at most {maxMessageSize} bytes.", false);
                         }
                     }
 
@@ -229,7 +237,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                     }
                     catch (DecoderFallbackException)
                     {
-                        return (WebSocketCloseStatus.InvalidPayloadData, "A text message must be valid UTF-8.");
+                        return (WebSocketCloseStatus.InvalidPayloadData, "A text message must be valid UTF-8.", false);
                     }
 
                     LogReceived(session.Id, length);
@@ -242,7 +250,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                     {
                         // None of the payload was used: say why (1008 over a limit, 1007 malformed) and close.
                         return (exception.OverLimit ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.InvalidPayloadData,
-                            CloseReason(exception.Message));
+                            CloseReason(exception.Message), false);
                     }
 
                     if (problem is not null)
@@ -262,13 +270,17 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         catch (WebSocketException exception)
         {
             LogReceiveFailed(session.Id, exception.Message);
+            if (exception.WebSocketErrorCode == WebSocketError.Faulted)
+            {
+                return (null, string.Empty, true);
+            }
         }
         catch (IOException exception)
         {
             LogReceiveFailed(session.Id, exception.Message);
         }
 
-        return (null, string.Empty);
+        return (null, string.Empty, false);
     }
 
     // A close reason may have at most 123 UTF-8 bytes (RFC 6455 §5.5).
@@ -280,6 +292,17 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         }
 
         return text;
+    }
+
+    private static async Task WaitForClientToHangUpAsync(CancellationToken requestAborted)
+    {
+        try
+        {
+            await Task.Delay(CloseHandshakeTimeout, requestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Sends the close frame, then reads (and discards) until the client's close reply or EOF, at most the
