@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using SocketIoChannels.Protocol;
-using BclChannel = System.Threading.Channels.Channel;
 
 namespace SocketIoChannels.Sessions;
 
@@ -12,8 +11,8 @@ namespace SocketIoChannels.Sessions;
 internal sealed class Session
 {
     private readonly object gate = new();
-    private readonly Channel<byte[]> outbound;
-    private readonly Channel<InboundCommand[]> inbound;
+    private readonly SessionQueue<byte[]> outbound;
+    private readonly SessionQueue<InboundCommand[]> inbound;
     private readonly ISessionOwner owner;
     private readonly SessionTimings timings;
     private readonly List<string> channels = [];
@@ -38,21 +37,11 @@ internal sealed class Session
         this.owner = owner;
         closedAt = now;
         StartedAt = now;
-        outbound = BclChannel.CreateBounded<byte[]>(new BoundedChannelOptions(timings.MaxQueuedFrames)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = false,
-            SingleWriter = false,
-        });
-        inbound = BclChannel.CreateBounded<InboundCommand[]>(new BoundedChannelOptions(64)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-            SingleWriter = false,
-        });
+        outbound = new SessionQueue<byte[]>(timings.MaxQueuedFrames, initialSize: 4);
+        inbound = new SessionQueue<InboundCommand[]>(64, initialSize: 2);
 
         // The first frame of every session is its id (spec §2.3); nothing may go before it.
-        outbound.Writer.TryWrite(FrameCodec.EncodeText(id));
+        outbound.TryWrite(FrameCodec.EncodeText(id));
     }
 
     public string Id { get; }
@@ -71,9 +60,9 @@ internal sealed class Session
 
     public SessionEndReason EndReason { get; private set; }
 
-    public ChannelReader<byte[]> Outbound => outbound.Reader;
+    public ChannelReader<byte[]> Outbound => outbound;
 
-    public ChannelReader<InboundCommand[]> Inbound => inbound.Reader;
+    public ChannelReader<InboundCommand[]> Inbound => inbound;
 
     /// <summary>Fires when the session ends (handed to handlers as their <see cref="CancellationToken"/>).</summary>
     public CancellationToken EndedToken
@@ -100,7 +89,7 @@ internal sealed class Session
     /// Returns <see langword="false"/> when the frame was not queued.</summary>
     public bool TryEnqueue(byte[] frame)
     {
-        if (outbound.Writer.TryWrite(frame))
+        if (outbound.TryWrite(frame))
         {
             return true;
         }
@@ -166,7 +155,7 @@ internal sealed class Session
         {
             try
             {
-                await inbound.Writer.WriteAsync([.. commands], cancellationToken).ConfigureAwait(false);
+                await inbound.WriteAsync([.. commands], cancellationToken).ConfigureAwait(false);
             }
             catch (ChannelClosedException)
             {
@@ -260,8 +249,8 @@ internal sealed class Session
 
         // Completing the queue lets the attached connection send what is left and close; a dropped client
         // (slow, silent) is cut off at once instead.
-        outbound.Writer.TryComplete();
-        inbound.Writer.TryComplete();
+        outbound.TryComplete();
+        inbound.TryComplete();
         if (reason is SessionEndReason.SlowConsumer or SessionEndReason.Timeout)
         {
             current?.Cancel();

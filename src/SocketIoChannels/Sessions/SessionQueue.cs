@@ -1,0 +1,291 @@
+using System.Threading.Channels;
+using System.Threading.Tasks.Sources;
+
+namespace SocketIoChannels.Sessions;
+
+/// <summary>
+/// A session's bounded queue: any number of writers, one reader at a time. Lighter than a
+/// <see cref="System.Threading.Channels.Channel{T}"/> where it matters for thousands of idle sessions: one object
+/// plus a small ring buffer that grows on demand up to the capacity, and one reusable waiter for the reader (no
+/// allocation per wait). <see cref="TryWrite"/> never waits; <see cref="WriteAsync"/> waits while the queue is full
+/// (back-pressure on the one client that sends too fast). Completing the queue lets the reader take what is left.
+/// </summary>
+/// <typeparam name="T">The item type.</typeparam>
+internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
+{
+    private readonly int capacity;
+    private T[] items;
+    private int head;
+    private int count;
+    private bool completed;
+    private bool readerWaiting;
+    private ManualResetValueTaskSourceCore<bool> waiter = new() { RunContinuationsAsynchronously = true };
+    private CancellationTokenRegistration waiterRegistration;
+    private CancellationToken waitToken; // the token of the current wait: a late callback of an earlier wait must not cancel it
+    private bool resultPending; // the reusable waiter completed and its reader has not taken the result yet
+    private TaskCompletionSource<bool>? fallbackWaiter; // a new reader came before that (a poll superseding a poll)
+    private TaskCompletionSource? space;
+
+    public SessionQueue(int capacity, int initialSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        this.capacity = capacity;
+        items = new T[Math.Clamp(initialSize, 1, capacity)];
+    }
+
+    public override bool CanCount => true;
+
+    public override bool CanPeek => true;
+
+    public override int Count
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return count;
+            }
+        }
+    }
+
+    // The queue is internal and never handed to code that could lock on it: locking on itself saves an object
+    // per session.
+    private object Gate => this;
+
+    /// <summary>Queues an item unless the queue is full or completed; never waits.</summary>
+    public bool TryWrite(T item)
+    {
+        lock (Gate)
+        {
+            if (completed || count == capacity)
+            {
+                return false;
+            }
+
+            Enqueue(item);
+            WakeReader(true);
+            return true;
+        }
+    }
+
+    /// <summary>Queues an item, waiting while the queue is full. Throws <see cref="ChannelClosedException"/> when
+    /// the queue is completed.</summary>
+    public async ValueTask WriteAsync(T item, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (Gate)
+            {
+                if (completed)
+                {
+                    throw new ChannelClosedException();
+                }
+
+                if (count < capacity)
+                {
+                    Enqueue(item);
+                    WakeReader(true);
+                    return;
+                }
+
+                space ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = space.Task;
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>No more writes; the reader still gets what is queued. <see langword="false"/> when already done.</summary>
+    public bool TryComplete()
+    {
+        lock (Gate)
+        {
+            if (completed)
+            {
+                return false;
+            }
+
+            completed = true;
+            WakeReader(false);
+            ReleaseWriters();
+            return true;
+        }
+    }
+
+    public override bool TryRead(out T item)
+    {
+        lock (Gate)
+        {
+            if (count == 0)
+            {
+                item = default!;
+                return false;
+            }
+
+            item = items[head];
+            items[head] = default!;
+            head = head + 1 == items.Length ? 0 : head + 1;
+            count--;
+            ReleaseWriters();
+            return true;
+        }
+    }
+
+    public override bool TryPeek(out T item)
+    {
+        lock (Gate)
+        {
+            if (count == 0)
+            {
+                item = default!;
+                return false;
+            }
+
+            item = items[head];
+            return true;
+        }
+    }
+
+    public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+    {
+        lock (Gate)
+        {
+            if (count > 0)
+            {
+                return new ValueTask<bool>(true);
+            }
+
+            if (completed)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled<bool>(cancellationToken);
+            }
+
+            if (readerWaiting)
+            {
+                throw new InvalidOperationException("A session queue has one reader at a time.");
+            }
+
+            readerWaiting = true;
+            ValueTask<bool> wait;
+            if (Volatile.Read(ref resultPending))
+            {
+                // The reusable waiter cannot be reset before its previous reader took its result.
+                fallbackWaiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = new ValueTask<bool>(fallbackWaiter.Task);
+            }
+            else
+            {
+                waiter.Reset();
+                wait = new ValueTask<bool>(this, waiter.Version);
+            }
+
+            if (cancellationToken.CanBeCanceled)
+            {
+                waitToken = cancellationToken;
+                waiterRegistration = cancellationToken.UnsafeRegister(static (state, token) => ((SessionQueue<T>)state!).CancelWait(token), this);
+            }
+
+            return wait;
+        }
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token)
+    {
+        try
+        {
+            return waiter.GetResult(token);
+        }
+        finally
+        {
+            Volatile.Write(ref resultPending, false);
+        }
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => waiter.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        waiter.OnCompleted(continuation, state, token, flags);
+
+    private void Enqueue(T item)
+    {
+        if (count == items.Length)
+        {
+            var larger = new T[Math.Min(capacity, items.Length * 2)];
+            for (var i = 0; i < count; i++)
+            {
+                larger[i] = items[(head + i) % items.Length];
+            }
+
+            items = larger;
+            head = 0;
+        }
+
+        items[(head + count) % items.Length] = item;
+        count++;
+    }
+
+    // Under the lock. The continuation runs on the thread pool, never inline under the lock.
+    private void WakeReader(bool result)
+    {
+        if (!readerWaiting)
+        {
+            return;
+        }
+
+        readerWaiting = false;
+        waiterRegistration.Unregister();
+        waiterRegistration = default;
+        waitToken = default;
+        if (fallbackWaiter is { } fallback)
+        {
+            fallbackWaiter = null;
+            fallback.TrySetResult(result);
+        }
+        else
+        {
+            resultPending = true;
+            waiter.SetResult(result);
+        }
+    }
+
+    private void CancelWait(CancellationToken token)
+    {
+        lock (Gate)
+        {
+            if (!readerWaiting || token != waitToken)
+            {
+                return; // a callback of an earlier wait that lost the race against WakeReader
+            }
+
+            readerWaiting = false;
+            waiterRegistration = default;
+            waitToken = default;
+            if (fallbackWaiter is { } fallback)
+            {
+                fallbackWaiter = null;
+                fallback.TrySetCanceled(token);
+            }
+            else
+            {
+                resultPending = true;
+                waiter.SetException(new OperationCanceledException(token));
+            }
+        }
+    }
+
+    private void ReleaseWriters()
+    {
+        if (space is not null && (completed || count < capacity))
+        {
+            space.TrySetResult();
+            space = null;
+        }
+    }
+}
