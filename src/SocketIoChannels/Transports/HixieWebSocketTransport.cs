@@ -288,7 +288,7 @@ internal sealed partial class HixieWebSocketTransport
 
                     if (badPayload is not null)
                     {
-                        LogBadPayload(session.Id, badPayload);
+                        LogPayloadNotHandled(session.Id, badPayload);
                     }
                 }
 
@@ -423,8 +423,8 @@ internal sealed partial class HixieWebSocketTransport
     [LoggerMessage(130, LogLevel.Trace, "Session {SessionId} received a hixie WebSocket frame of {Length} characters.")]
     private partial void LogReceived(string sessionId, int length);
 
-    [LoggerMessage(131, LogLevel.Debug, "Session {SessionId} sent a malformed payload; kept what decoded: {Problem}")]
-    private partial void LogBadPayload(string sessionId, string problem);
+    [LoggerMessage(131, LogLevel.Debug, "Session {SessionId} sent a payload that was not handled: {Problem}")]
+    private partial void LogPayloadNotHandled(string sessionId, string problem);
 
     [LoggerMessage(132, LogLevel.Debug, "The hixie WebSocket of session {SessionId} ended; the session is alive: {Alive}.")]
     private partial void LogConnectionEnded(string sessionId, bool alive);

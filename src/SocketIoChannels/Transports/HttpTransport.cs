@@ -71,7 +71,7 @@ internal abstract partial class HttpTransport : ISocketIoTransport
             var problem = await session.ReceiveAsync(payload, PostsFromTextarea, context.RequestAborted).ConfigureAwait(false);
             if (problem is not null)
             {
-                LogBadPayload(session.Id, problem);
+                LogPayloadNotHandled(session.Id, problem);
             }
         }
 
@@ -146,6 +146,6 @@ internal abstract partial class HttpTransport : ISocketIoTransport
     [LoggerMessage(111, LogLevel.Debug, "A POST to session {SessionId} had no data field.")]
     private partial void LogMissingData(string sessionId);
 
-    [LoggerMessage(112, LogLevel.Debug, "Session {SessionId} posted a malformed payload; kept what decoded: {Problem}")]
-    private partial void LogBadPayload(string sessionId, string problem);
+    [LoggerMessage(112, LogLevel.Debug, "Session {SessionId} posted a payload that was not handled: {Problem}")]
+    private partial void LogPayloadNotHandled(string sessionId, string problem);
 }

@@ -255,7 +255,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
 
                     if (problem is not null)
                     {
-                        LogBadPayload(session.Id, problem);
+                        LogPayloadNotHandled(session.Id, problem);
                     }
                 }
                 finally
@@ -359,8 +359,8 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
     [LoggerMessage(100, LogLevel.Trace, "Session {SessionId} received a WebSocket message of {Length} bytes.")]
     private partial void LogReceived(string sessionId, int length);
 
-    [LoggerMessage(101, LogLevel.Debug, "Session {SessionId} sent a malformed payload; kept what decoded: {Problem}")]
-    private partial void LogBadPayload(string sessionId, string problem);
+    [LoggerMessage(101, LogLevel.Debug, "Session {SessionId} sent a payload that was not handled: {Problem}")]
+    private partial void LogPayloadNotHandled(string sessionId, string problem);
 
     [LoggerMessage(102, LogLevel.Debug, "Closing the WebSocket of session {SessionId} with {Status}: {Description}")]
     private partial void LogClosing(string sessionId, int status, string description);
