@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using SocketIoChannels.BrowserTests.Infrastructure;
@@ -79,7 +80,9 @@ public abstract class ChatDemoTests(BrowserTestFixture browsers, ChatServerFixtu
 
             // Leave: Ann goes back to the rooms, Bob's list drops her though she was there before he joined.
             await ann.Page.ClickAsync("#leave").WithTimeout();
-            await ann.Page.WaitForURLAsync(new Uri(chat.Server.BaseAddress, "/").ToString()).WithTimeout();
+            // Expect(...).ToHaveURLAsync polls; WaitForURLAsync can miss a navigation that commits between its URL check and its
+            // waiter (it failed that way once under CI load, though the trace showed the rooms page loaded).
+            await Expect(ann.Page).ToHaveURLAsync(new Uri(chat.Server.BaseAddress, "/").ToString());
             await Expect(bob.Users).ToHaveTextAsync(["Bob"]);
             await bob.ExpectLineAsync("Ann", "leaves");
             var lobbyCard = ann.Page.Locator($".room[data-slug='{lobby.TrimStart('/')}']");
@@ -141,7 +144,7 @@ public abstract class ChatDemoTests(BrowserTestFixture browsers, ChatServerFixtu
             await Expect(admin.Page.Locator("#error")).ToHaveTextAsync("Wrong user name or password.");
             await admin.Page.FillAsync("#password", ChatServer.AdminPassword).WithTimeout();
             await admin.Page.ClickAsync(".sign-in button").WithTimeout();
-            await admin.Page.WaitForURLAsync("**/system_message").WithTimeout();
+            await Expect(admin.Page).ToHaveURLAsync(new Regex("/system_message$"));
 
             await SendSystemMessageAsync(admin.Page, "Lunch is served in the north.", $"North {Tag}");
             await Expect(admin.Page.Locator("#result")).ToHaveTextAsync($"Message sent to 1 person in North {Tag}.");

@@ -20,6 +20,12 @@ public sealed class BrowserPage : IAsyncDisposable
     private readonly ConcurrentQueue<string> browserEvents = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
 
+    static BrowserPage()
+    {
+        // Expect(...) retries until this limit (Playwright's default is 5 s, too short on 2 loaded CI cores).
+        Assertions.SetDefaultExpectTimeout(15_000);
+    }
+
     private BrowserPage(IBrowserContext context, IPage page, KestrelTestServer server)
     {
         this.context = context;
