@@ -154,21 +154,28 @@ internal sealed class LoadClient
         return control;
     }
 
-    /// <summary>Scenario 1: N clients in one group; broadcasts as fast as the last subscriber acknowledges, with
-    /// at most <c>window</c> broadcasts in flight. Scenario 5 (scale-out) is the same with <c>--url2</c>: half the
-    /// clients on a second node sharing the first's Redis, the publisher on the first, CPU of both nodes summed.</summary>
+    /// <summary>Scenario 1: N clients in one group. Throughput: broadcasts as fast as the last subscriber
+    /// acknowledges, with at most <c>window</c> broadcasts in flight. Then, with <c>--paced-ms</c>, latency: one
+    /// broadcast every paced-ms milliseconds (a load the machine sustains), timed from the broadcast call to its last
+    /// recipient. Scenario 5 (scale-out) is the same with <c>--url2</c>: half the clients on a second node sharing
+    /// the first's Redis, the publisher on the first, CPU of both nodes summed.</summary>
     private async Task FanoutAsync(CancellationToken cancellationToken)
     {
         var count = GetInt("clients", 1000);
         var duration = GetDouble("seconds", 5);
         var warmup = GetDouble("warmup", 2);
         var window = GetInt("window", 4);
+        var pacedMs = GetDouble("paced-ms", 0);
+        var pacedSeconds = GetDouble("paced-seconds", 10);
         var deliveryLatency = new Histogram();
         var lastLatency = new Histogram();
+        var pacedLatency = new Histogram();
+        var pacedLastLatency = new Histogram();
         var counts = new int[4096];
         var expected = int.MaxValue;
         long deliveries = 0;
-        var measuring = 0;
+        long pacedBroadcasts = 0;
+        var phase = 0; // 1 = measuring throughput, 2 = measuring paced latency
         var control = await ControlAsync(cancellationToken).ConfigureAwait(false);
 
         void OnMessage(string text)
@@ -180,10 +187,14 @@ internal sealed class LoadClient
 
             var age = Payload.AgeMs(timestamp);
             Interlocked.Increment(ref deliveries);
-            var on = Volatile.Read(ref measuring) == 1;
-            if (on)
+            var now = Volatile.Read(ref phase);
+            if (now == 1)
             {
                 deliveryLatency.Record(age);
+            }
+            else if (now == 2)
+            {
+                pacedLatency.Record(age);
             }
 
             var slot = (int)(seq & (counts.Length - 1));
@@ -191,9 +202,14 @@ internal sealed class LoadClient
             {
                 counts[slot] = 0;
                 control.Send("ack");
-                if (on)
+                if (now == 1)
                 {
                     lastLatency.Record(age);
+                }
+                else if (now == 2)
+                {
+                    pacedLastLatency.Record(age);
+                    Interlocked.Increment(ref pacedBroadcasts);
                 }
             }
         }
@@ -226,9 +242,9 @@ internal sealed class LoadClient
         var m0 = WireCounters.WebSocketMessages;
         var cpu0 = ServerCpuSeconds();
         var clock = Stopwatch.StartNew();
-        Volatile.Write(ref measuring, 1);
+        Volatile.Write(ref phase, 1);
         await Task.Delay(TimeSpan.FromSeconds(duration), cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref measuring, 0);
+        Volatile.Write(ref phase, 0);
         var seconds = clock.Elapsed.TotalSeconds;
         var cpu1 = ServerCpuSeconds();
         var d1 = Interlocked.Read(ref deliveries);
@@ -249,8 +265,52 @@ internal sealed class LoadClient
         result["last_p99_ms"] = lastLatency.Percentile(99);
         result["deliveries_per_ws_message"] = m1 == m0 ? double.NaN : (double)delivered / (m1 - m0);
         result["publish_timeouts"] = after.PublishTimeouts - before.PublishTimeouts;
+
+        if (pacedMs > 0)
+        {
+            // Let the broadcasts still in flight arrive, then time isolated broadcasts at a sustainable rate.
+            await DrainAsync(() => Interlocked.Read(ref deliveries), cancellationToken).ConfigureAwait(false);
+            var cpu2 = ServerCpuSeconds();
+            var d2 = Interlocked.Read(ref deliveries);
+            var paced = Stopwatch.StartNew();
+            Volatile.Write(ref phase, 2);
+            control.Send("every " + pacedMs.ToString(CultureInfo.InvariantCulture));
+            await Task.Delay(TimeSpan.FromSeconds(pacedSeconds), cancellationToken).ConfigureAwait(false);
+            control.Send("stop");
+            await DrainAsync(() => Interlocked.Read(ref deliveries), cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref phase, 0);
+            var pacedWindow = paced.Elapsed.TotalSeconds;
+            result["paced_interval_ms"] = pacedMs;
+            result["paced_broadcasts"] = Interlocked.Read(ref pacedBroadcasts);
+            result["paced_deliveries_per_s"] = (Interlocked.Read(ref deliveries) - d2) / pacedWindow;
+            result["paced_server_cpu_cores"] = (ServerCpuSeconds() - cpu2) / pacedWindow;
+            result["paced_p50_ms"] = pacedLatency.Percentile(50);
+            result["paced_p99_ms"] = pacedLatency.Percentile(99);
+            result["paced_last_p50_ms"] = pacedLastLatency.Percentile(50);
+            result["paced_last_p99_ms"] = pacedLastLatency.Percentile(99);
+            result["paced_last_max_ms"] = pacedLastLatency.Percentile(100);
+        }
+
         await control.DisposeAsync().ConfigureAwait(false);
         await DisposeAllAsync(clients).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until no delivery has arrived for 300 ms (at most 10 s).</summary>
+    private static async Task DrainAsync(Func<long> delivered, CancellationToken cancellationToken)
+    {
+        var limit = Stopwatch.StartNew();
+        var last = delivered();
+        while (limit.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(300, cancellationToken).ConfigureAwait(false);
+            var now = delivered();
+            if (now == last)
+            {
+                return;
+            }
+
+            last = now;
+        }
     }
 
     /// <summary>Scenario 2: idle connections in steps; per step, memory per connection against the 0-client

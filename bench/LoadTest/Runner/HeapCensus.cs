@@ -20,6 +20,9 @@ internal static class HeapCensus
         var heap = runtime.Heap;
         var live = new HashSet<ulong>();
         var stack = new Stack<ulong>();
+        // CENSUS_DETAIL=TypeName: also print that type's objects by size and by the type that first referenced them.
+        var detail = Environment.GetEnvironmentVariable("CENSUS_DETAIL");
+        var parents = new Dictionary<ulong, string>();
         foreach (var root in heap.EnumerateRoots())
         {
             stack.Push(root.Object.Address);
@@ -41,6 +44,11 @@ internal static class HeapCensus
 
             foreach (var reference in obj.EnumerateReferenceAddresses())
             {
+                if (detail is not null && !live.Contains(reference))
+                {
+                    parents.TryAdd(reference, obj.Type?.Name ?? "?");
+                }
+
                 stack.Push(reference);
             }
         }
@@ -64,6 +72,22 @@ internal static class HeapCensus
         foreach (var (name, (count, bytes)) in byType.OrderByDescending(kv => kv.Value.Bytes).Take(int.Parse(args.Length > 2 ? args[2] : "60", CultureInfo.InvariantCulture)))
         {
             Console.WriteLine($"{bytes / (double)connections,9:N1} B/conn {count / (double)connections,6:N2}/conn {bytes,12:N0} B  {name}");
+        }
+
+        if (detail is not null)
+        {
+            var matches = live.Select(heap.GetObject).Where(o => o.IsValid && o.Type?.Name == detail).ToList();
+            Console.WriteLine($"{detail}: by size");
+            foreach (var g in matches.GroupBy(o => o.Size).OrderByDescending(g => (long)g.Key * g.Count()).Take(15))
+            {
+                Console.WriteLine($"  {g.Key,8} B x {g.Count(),8:N0}");
+            }
+
+            Console.WriteLine($"{detail}: by referencing type and size");
+            foreach (var g in matches.GroupBy(o => (Parent: parents.GetValueOrDefault(o.Address, "root"), o.Size)).OrderByDescending(g => (long)g.Key.Size * g.Count()).Take(15))
+            {
+                Console.WriteLine($"  {g.Key.Size,8} B x {g.Count(),8:N0}  from {g.Key.Parent}");
+            }
         }
 
         return 0;

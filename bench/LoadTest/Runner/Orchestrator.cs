@@ -32,7 +32,7 @@ internal static class Orchestrator
         var maxIdle = (int)Math.Min(Math.Min(openFiles - 1000, sourceCount * 27_000L), 100_000);
         Console.WriteLine($"open-file limit (ulimit -n) of this process: {openFiles}; the idle maximum is {maxIdle} connections"
             + (openFiles <= 20_000 ? " (the hard limit here is 20,000 per process and cannot be raised)" : string.Empty));
-        var profile = Profile.For(profileName, maxIdle);
+        var profile = Profile.For(profileName, maxIdle).With(options);
         var facts = MachineFacts.Read();
         var started = DateTime.UtcNow;
         var results = new List<RunResult>();
@@ -46,27 +46,30 @@ internal static class Orchestrator
             }
 
             var repeats = scenario == "fanout" ? profile.FanoutRepeats : 1;
-            for (var repeat = 1; repeat <= repeats; repeat++)
+            foreach (var window in scenario == "fanout" ? profile.FanoutWindows : [0])
             {
-                foreach (var server in servers)
+                for (var repeat = 1; repeat <= repeats; repeat++)
                 {
-                    if (scenario == "polling" && server == "raw")
+                    foreach (var server in servers)
                     {
-                        continue; // the raw WebSocket server has no long-polling transport
-                    }
+                        if (scenario == "polling" && server == "raw")
+                        {
+                            continue; // the raw WebSocket server has no long-polling transport
+                        }
 
-                    var clientArgs = scenario switch
-                    {
-                        "fanout" => $"--clients {profile.FanoutClients} --seconds {profile.FanoutSeconds} --warmup {profile.FanoutWarmup} --window {profile.FanoutWindow}",
-                        "idle" => $"--sizes {string.Join(',', profile.IdleSizes)} --seconds {profile.IdleSeconds}",
-                        "polling" => $"--clients {profile.PollingSessions} --seconds {profile.PollingSeconds}",
-                        "echo" => $"--clients {profile.EchoClients} --seconds {profile.EchoSeconds}",
-                        _ => throw new ArgumentException("unknown scenario " + scenario),
-                    };
-                    var values = await RunOneAsync(server, scenario, clientArgs + " --sources " + sources).ConfigureAwait(false);
-                    var result = new RunResult(scenario, server, repeat, values);
-                    results.Add(result);
-                    Console.WriteLine($"{scenario,-8} {server,-8} #{repeat}: " + string.Join(", ", values.Select(v => $"{v.Key}={v.Value.ToString("0.###", CultureInfo.InvariantCulture)}")));
+                        var clientArgs = scenario switch
+                        {
+                            "fanout" => $"--clients {profile.FanoutClients} --seconds {profile.FanoutSeconds} --warmup {profile.FanoutWarmup} --window {window} --paced-ms {profile.FanoutPacedMs} --paced-seconds {profile.FanoutPacedSeconds}",
+                            "idle" => $"--sizes {string.Join(',', profile.IdleSizes)} --seconds {profile.IdleSeconds}",
+                            "polling" => $"--clients {profile.PollingSessions} --seconds {profile.PollingSeconds}",
+                            "echo" => $"--clients {profile.EchoClients} --seconds {profile.EchoSeconds}",
+                            _ => throw new ArgumentException("unknown scenario " + scenario),
+                        };
+                        var values = await RunOneAsync(server, scenario, clientArgs + " --sources " + sources).ConfigureAwait(false);
+                        var result = new RunResult(scenario, server, repeat, values);
+                        results.Add(result);
+                        Console.WriteLine($"{scenario,-8} {server,-8} #{repeat}: " + string.Join(", ", values.Select(v => $"{v.Key}={v.Value.ToString("0.###", CultureInfo.InvariantCulture)}")));
+                    }
                 }
             }
         }
@@ -141,7 +144,7 @@ internal static class Orchestrator
     /// node without Redis, the baseline.</summary>
     private static async Task<List<RunResult>> RunScaleoutAsync(Profile profile, string sources)
     {
-        var clientArgs = $"--scenario fanout --kind ours --clients {profile.ScaleoutClients} --seconds {profile.ScaleoutSeconds} --warmup {profile.ScaleoutWarmup} --window {profile.FanoutWindow} --sources {sources}";
+        var clientArgs = $"--scenario fanout --kind ours --clients {profile.ScaleoutClients} --seconds {profile.ScaleoutSeconds} --warmup {profile.ScaleoutWarmup} --window {profile.FanoutWindows[^1]} --paced-ms {profile.FanoutPacedMs} --paced-seconds {profile.FanoutPacedSeconds} --sources {sources}";
         var results = new List<RunResult>();
         var redisPort = FreePort();
         var redisInfo = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

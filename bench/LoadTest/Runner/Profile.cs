@@ -3,7 +3,7 @@ namespace SocketIoChannels.LoadTest.Runner;
 /// <summary>The sizes of one run: quick (under 3 minutes, small numbers), medium (profiling), full (the sizes).</summary>
 internal sealed record Profile(
     string Name,
-    int FanoutClients, double FanoutSeconds, double FanoutWarmup, int FanoutRepeats, int FanoutWindow,
+    int FanoutClients, double FanoutSeconds, double FanoutWarmup, int FanoutRepeats, int[] FanoutWindows, double FanoutPacedMs, double FanoutPacedSeconds,
     int[] IdleSizes, double IdleSeconds,
     int PollingSessions, double PollingSeconds,
     int EchoClients, double EchoSeconds,
@@ -11,9 +11,16 @@ internal sealed record Profile(
 {
     public static Profile For(string name, int maxIdle) => name switch
     {
-        "quick" => new("quick", 500, 4, 1, 1, 4, [500, 1000], 2, 200, 4, 100, 4, 500, 4, 1),
-        "medium" => new("medium", 3000, 8, 2, 2, 4, [2000, 5000], 5, 1000, 8, 500, 8, 3000, 8, 2),
-        "full" => new("full", 10_000, 20, 3, 2, 4, [5000, 10_000, maxIdle], 12, 2000, 20, 1000, 20, 10_000, 15, 3),
+        "quick" => new("quick", 500, 4, 1, 1, [4, 16], 100, 3, [500, 1000], 2, 200, 4, 100, 4, 500, 4, 1),
+        "medium" => new("medium", 3000, 8, 2, 2, [4, 16], 200, 6, [2000, 5000], 5, 1000, 8, 500, 8, 3000, 8, 2),
+        "full" => new("full", 10_000, 20, 3, 2, [4, 16], 250, 10, [5000, 10_000, maxIdle], 12, 2000, 20, 1000, 20, 10_000, 15, 3),
         _ => throw new ArgumentException("profile must be quick, medium or full, not " + name),
+    };
+
+    /// <summary>The profile with <c>--window N[,M…]</c> and <c>--paced-ms MS</c> from the command line applied.</summary>
+    public Profile With(IReadOnlyDictionary<string, string> options) => this with
+    {
+        FanoutWindows = options.TryGetValue("window", out var windows) ? [.. windows.Split(',').Select(w => int.Parse(w, System.Globalization.CultureInfo.InvariantCulture))] : FanoutWindows,
+        FanoutPacedMs = options.TryGetValue("paced-ms", out var paced) ? double.Parse(paced, System.Globalization.CultureInfo.InvariantCulture) : FanoutPacedMs,
     };
 }

@@ -34,7 +34,7 @@ internal static class Report
             return;
         }
 
-        md.AppendLine(CultureInfo.InvariantCulture, $"## 5. Scale-out on Redis: {profile.ScaleoutClients:N0} WebSocket clients in one channel, two `ours` nodes on one Redis against one node, {profile.ScaleoutSeconds} s, at most {profile.FanoutWindow} broadcasts in flight");
+        md.AppendLine(CultureInfo.InvariantCulture, $"## 5. Scale-out on Redis: {profile.ScaleoutClients:N0} WebSocket clients in one channel, two `ours` nodes on one Redis against one node, {profile.ScaleoutSeconds} s, at most {profile.FanoutWindows[^1]} broadcasts in flight");
         md.AppendLine();
         md.AppendLine("Two nodes: a private redis-server (no persistence), two SocketIoChannels servers with `AddStackExchangeRedis`, the clients split half and half between them, the publisher on the first node, so half the deliveries cross Redis (one `PUBLISH` per broadcast). One node: the same clients on one server without Redis. Latency is from the publish to the last recipient of each broadcast; server CPU is both nodes summed (Redis's own CPU over the whole two-node run, connecting included, is listed apart). All processes share the machine's cores, so two nodes here cannot add cores: the question is what the backplane costs.");
         md.AppendLine();
@@ -74,21 +74,48 @@ internal static class Report
             return;
         }
 
-        md.AppendLine(CultureInfo.InvariantCulture, $"## 1. Fan-out: {profile.FanoutClients:N0} WebSocket clients in one group, 128-byte messages, {profile.FanoutSeconds} s, at most {profile.FanoutWindow} broadcasts in flight");
+        md.AppendLine(CultureInfo.InvariantCulture, $"## 1. Fan-out: {profile.FanoutClients:N0} WebSocket clients in one group, 128-byte messages, {profile.FanoutSeconds} s per run");
         md.AppendLine();
-        md.AppendLine("| server | run | clients | deliveries/s | server CPU s per 1M deliveries | server CPU (cores) | p50 ms | p99 ms | p99 to the last recipient ms | deliveries per WS message | publish timeouts |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in runs.OrderBy(r => Array.IndexOf(Servers, r.Server)).ThenBy(r => r.Repeat))
+        md.AppendLine("The server broadcasts as fast as the messages are delivered: at most W broadcasts whose last recipient has not acknowledged them are in flight, the next starts when one is acknowledged. With a small window at many clients the broadcasts spread out over time and every session's queue holds one frame when its writer runs; with a deeper window the pipeline stays full, frames queue up and a server that batches sends several per WebSocket message (ours and SignalR do; raw sends one message per delivery by design). Both are shown.");
+        md.AppendLine();
+        foreach (var group in runs.GroupBy(r => r["window"]).OrderBy(g => g.Key))
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Server} | {r.Repeat} | {N(r["clients"])} | {N(r["deliveries_per_s"])} | {F(r["cpu_s_per_million"], 2)} | {F(r["server_cpu_cores"], 2)} | {F(r["p50_ms"], 1)} | {F(r["p99_ms"], 1)} | {F(r["last_p99_ms"], 1)} | {F(r["deliveries_per_ws_message"], 2)} | {N(r["publish_timeouts"])} |");
+            var windowRuns = group.ToList();
+            var w = group.Key.ToString("0", CultureInfo.InvariantCulture);
+            md.AppendLine(CultureInfo.InvariantCulture, $"### At most {w} broadcasts in flight");
+            md.AppendLine();
+            md.AppendLine("| server | run | clients | deliveries/s | server CPU s per 1M deliveries | server CPU (cores) | p50 ms | p99 ms | p99 to the last recipient ms | deliveries per WS message | publish timeouts |");
+            md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in windowRuns.OrderBy(r => Array.IndexOf(Servers, r.Server)).ThenBy(r => r.Repeat))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Server} | {r.Repeat} | {N(r["clients"])} | {N(r["deliveries_per_s"])} | {F(r["cpu_s_per_million"], 2)} | {F(r["server_cpu_cores"], 2)} | {F(r["p50_ms"], 1)} | {F(r["p99_ms"], 1)} | {F(r["last_p99_ms"], 1)} | {F(r["deliveries_per_ws_message"], 2)} | {N(r["publish_timeouts"])} |");
+            }
+
+            md.AppendLine();
+            Summary(md, windowRuns, [("deliveries/s", "deliveries_per_s", 0), ("server CPU s per 1M deliveries", "cpu_s_per_million", 2), ("p99 ms", "p99_ms", 1), ("p99 to the last recipient ms", "last_p99_ms", 1), ("deliveries per WS message", "deliveries_per_ws_message", 2)]);
+            Charts.Bars(Path.Combine(directory, $"fanout-deliveries-w{w}.png"), $"Fan-out deliveries/s, window {w} (higher is better)", "deliveries/s", Medians(windowRuns, "deliveries_per_s"));
+            Charts.Bars(Path.Combine(directory, $"fanout-cpu-w{w}.png"), $"Server CPU s per million deliveries, window {w} (lower is better)", "CPU s / 1M", Medians(windowRuns, "cpu_s_per_million"));
+            md.AppendLine(CultureInfo.InvariantCulture, $"![fan-out deliveries/s, window {w}](fanout-deliveries-w{w}.png) ![fan-out CPU, window {w}](fanout-cpu-w{w}.png)");
+            md.AppendLine();
         }
 
-        md.AppendLine();
-        Summary(md, runs, [("deliveries/s", "deliveries_per_s", 0), ("server CPU s per 1M deliveries", "cpu_s_per_million", 2), ("p99 ms", "p99_ms", 1), ("p99 to the last recipient ms", "last_p99_ms", 1), ("deliveries per WS message", "deliveries_per_ws_message", 2)]);
-        Charts.Bars(Path.Combine(directory, "fanout-deliveries.png"), "Fan-out deliveries/s (higher is better)", "deliveries/s", Medians(runs, "deliveries_per_s"));
-        Charts.Bars(Path.Combine(directory, "fanout-cpu.png"), "Server CPU s per million deliveries (lower is better)", "CPU s / 1M", Medians(runs, "cpu_s_per_million"));
-        md.AppendLine("![fan-out deliveries/s](fanout-deliveries.png) ![fan-out CPU](fanout-cpu.png)");
-        md.AppendLine();
+        var paced = runs.Where(r => r.Values.ContainsKey("paced_last_p99_ms")).ToList();
+        if (paced.Count > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"### Latency at a sustainable rate: one broadcast every {profile.FanoutPacedMs} ms to all {profile.FanoutClients:N0} ({profile.FanoutClients * 1000 / profile.FanoutPacedMs:N0} deliveries/s), {profile.FanoutPacedSeconds} s");
+            md.AppendLine();
+            md.AppendLine("After each throughput run, on the same connections, once what was in flight has arrived. Times run from the broadcast call on the server to the receipt at the client; \"to the last recipient\" is the time until the last of all clients has the message.");
+            md.AppendLine();
+            md.AppendLine("| server | after window | run | broadcasts | p50 to the last recipient ms | p99 to the last recipient ms | max to the last recipient ms | p50 ms (all deliveries) | p99 ms (all deliveries) | server CPU (cores) |");
+            md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in paced.OrderBy(r => Array.IndexOf(Servers, r.Server)).ThenBy(r => r["window"]).ThenBy(r => r.Repeat))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Server} | {N(r["window"])} | {r.Repeat} | {N(r["paced_broadcasts"])} | {F(r["paced_last_p50_ms"], 1)} | {F(r["paced_last_p99_ms"], 1)} | {F(r["paced_last_max_ms"], 1)} | {F(r["paced_p50_ms"], 1)} | {F(r["paced_p99_ms"], 1)} | {F(r["paced_server_cpu_cores"], 2)} |");
+            }
+
+            md.AppendLine();
+            Summary(md, paced, [("p50 to the last recipient ms", "paced_last_p50_ms", 1), ("p99 to the last recipient ms", "paced_last_p99_ms", 1), ("p99 ms (all deliveries)", "paced_p99_ms", 1)]);
+        }
     }
 
     private static void Idle(StringBuilder md, Profile profile, List<RunResult> all, string directory)
