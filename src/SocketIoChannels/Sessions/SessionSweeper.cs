@@ -23,9 +23,9 @@ internal sealed partial class SessionSweeper
             {
                 try
                 {
-                    store.Sweep();
+                    await store.SweepAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception exception)
+                catch (Exception exception) when (exception is not OperationCanceledException)
                 {
                     LogSweepFailed(exception);
                 }
