@@ -6,10 +6,12 @@ using SocketIoChannels.Sessions;
 namespace SocketIoChannels.Benchmarks;
 
 /// <summary>One inbound message through the event dispatcher to an <c>[OnMessage]</c> handler that echoes it
-/// (DI scope, handler instance, parameter binding, encode, enqueue).</summary>
+/// (DI scope, handler instance, parameter binding, encode, enqueue); and the same message arriving as a transport
+/// payload first (decode, limits, the session's inbound queue), as a WebSocket message reaches the session loop.</summary>
 [MemoryDiagnoser]
 public class DispatchBenchmarks
 {
+    private const string Payload = "~m~22~m~hello from the browser";
     private readonly JValue message = new("hello from the browser");
     private BenchServices services = null!;
     private Session session = null!;
@@ -30,6 +32,21 @@ public class DispatchBenchmarks
     public async Task<int> DispatchOneMessage()
     {
         await services.Dispatcher.DispatchAsync(SocketIoEvent.Message, socket, message);
+        return BenchServices.Drain(session);
+    }
+
+    [Benchmark]
+    public async Task<int> ReceiveAndDispatchOneMessage()
+    {
+        await session.ReceiveAsync(Payload, normalizeNewlines: false, CancellationToken.None);
+        while (session.Inbound.TryRead(out var commands))
+        {
+            foreach (var command in commands)
+            {
+                await services.Dispatcher.DispatchAsync(SocketIoEvent.Message, socket, command.Message);
+            }
+        }
+
         return BenchServices.Drain(session);
     }
 }

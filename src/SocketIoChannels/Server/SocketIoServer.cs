@@ -87,7 +87,7 @@ internal sealed partial class SocketIoServer
             {
                 while (session.Inbound.TryRead(out var commands))
                 {
-                    metrics.MessagesReceived(session.Transport, commands.Length);
+                    metrics.MessagesReceived(session.Transport, commands.Count);
                     foreach (var command in commands)
                     {
                         await HandleAsync(socket, command).ConfigureAwait(false);

@@ -10,9 +10,17 @@ namespace SocketIoChannels.Sessions;
 /// </summary>
 internal sealed class Session
 {
+    // Scratch lists for decoding a payload, one pair per thread: decoding is synchronous, so a payload needs no
+    // lists of its own (see ParsePayload). Lists grown by an unusually large payload are let go.
+    private const int MaxScratchCapacity = 64;
+    [ThreadStatic]
+    private static List<InboundFrame>? scratchFrames;
+    [ThreadStatic]
+    private static List<InboundCommand>? scratchCommands;
+
     private readonly object gate = new();
     private readonly SessionQueue<byte[]> outbound;
-    private readonly SessionQueue<InboundCommand[]> inbound;
+    private readonly SessionQueue<InboundBatch> inbound;
     private readonly ISessionOwner owner;
     private readonly SessionTimings timings;
     private readonly List<string> channels = [];
@@ -38,7 +46,7 @@ internal sealed class Session
         closedAt = now;
         StartedAt = now;
         outbound = new SessionQueue<byte[]>(timings.MaxQueuedFrames, initialSize: 4);
-        inbound = new SessionQueue<InboundCommand[]>(64, initialSize: 2);
+        inbound = new SessionQueue<InboundBatch>(64, initialSize: 1);
 
         // The first frame of every session is its id (spec §2.3); nothing may go before it.
         outbound.TryWrite(FrameCodec.EncodeText(id));
@@ -62,7 +70,7 @@ internal sealed class Session
 
     public ChannelReader<byte[]> Outbound => outbound;
 
-    public ChannelReader<InboundCommand[]> Inbound => inbound;
+    public ChannelReader<InboundBatch> Inbound => inbound;
 
     /// <summary>Fires when the session ends (handed to handlers as their <see cref="CancellationToken"/>).</summary>
     public CancellationToken EndedToken
@@ -140,22 +148,11 @@ internal sealed class Session
     /// before the commands were queued.</summary>
     public async ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, CancellationToken cancellationToken)
     {
-        var frames = new List<InboundFrame>();
-        var commands = new List<InboundCommand>();
-        InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, clientChannels, frames, commands);
-        foreach (var frame in frames)
-        {
-            if (frame.Kind == FrameKind.Heartbeat)
-            {
-                OnHeartbeatEcho(frame.Text);
-            }
-        }
-
-        if (commands.Count > 0)
+        if (ParsePayload(payload, normalizeNewlines) is { } batch)
         {
             try
             {
-                await inbound.WriteAsync([.. commands], cancellationToken).ConfigureAwait(false);
+                await inbound.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             }
             catch (ChannelClosedException)
             {
@@ -164,6 +161,40 @@ internal sealed class Session
         }
 
         return null;
+    }
+
+    /// <summary>Decodes a payload (all or nothing, see <see cref="InboundPayload"/>) and handles its heartbeat
+    /// echoes. Returns its commands, or <see langword="null"/> when it has none. Synchronous, so that it can use
+    /// this thread's scratch lists: a payload of one command allocates no list and no array.</summary>
+    private InboundBatch? ParsePayload(string payload, bool normalizeNewlines)
+    {
+        var frames = scratchFrames ?? [];
+        var commands = scratchCommands ?? [];
+        scratchFrames = null; // taken, in case a payload were ever decoded within another on this thread
+        scratchCommands = null;
+        try
+        {
+            InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, clientChannels, frames, commands);
+            foreach (var frame in frames)
+            {
+                if (frame.Kind == FrameKind.Heartbeat)
+                {
+                    OnHeartbeatEcho(frame.Text);
+                }
+            }
+
+            return commands.Count > 0 ? InboundBatch.From(commands) : null;
+        }
+        finally
+        {
+            frames.Clear();
+            commands.Clear();
+            if (frames.Capacity <= MaxScratchCapacity && commands.Capacity <= MaxScratchCapacity)
+            {
+                scratchFrames = frames;
+                scratchCommands = commands;
+            }
+        }
     }
 
     private void OnHeartbeatEcho(string counterText)

@@ -24,6 +24,7 @@ internal sealed partial class HixieWebSocketTransport
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly byte[] CloseFrame = [0xFF, 0x00];
     private static readonly TimeSpan Key3Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
     private readonly ILogger<HixieWebSocketTransport> logger;
 
     public HixieWebSocketTransport(ILogger<HixieWebSocketTransport> logger)
@@ -154,16 +155,22 @@ internal sealed partial class HixieWebSocketTransport
             return;
         }
 
+        // stopSending ends the send loop's wait for frames, never a write in flight: the close frame follows the
+        // frame being written, by the one writer, and only a client that does not read is cut off (StopSendingAsync).
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
         using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
         var sending = SendLoopAsync(stream, session, request.Metrics, stopReceiving, stopSending.Token);
         var (closeReceived, problem) = await ReceiveLoopAsync(reader, session, request.MaxMessageSize, stopReceiving.Token).ConfigureAwait(false);
+        if (lease.Token.IsCancellationRequested && !session.IsAlive)
+        {
+            context.Abort(); // dropped (slow consumer, heartbeat timeout): cut it off at once, a write in flight too
+        }
+
         if (problem is not null)
         {
             // The client broke the framing: close cleanly (0xFF 0x00) before the session ends.
             LogClosing(session.Id, problem);
-            stopSending.Cancel();
-            await sending.ConfigureAwait(false);
+            await StopSendingAsync(context, session, stopSending, sending, stop: true).ConfigureAwait(false);
             await WriteQuietlyAsync(stream, CloseFrame).ConfigureAwait(false);
             await DrainUntilClosedAsync(reader).ConfigureAwait(false);
             session.Detach(lease);
@@ -173,13 +180,10 @@ internal sealed partial class HixieWebSocketTransport
 
         session.Detach(lease);
         LogConnectionEnded(session.Id, session.IsAlive);
-        if (session.IsAlive)
-        {
-            // The client went away but the session may be resumed with its id: leave the queue to the next one.
-            stopSending.Cancel();
-        }
 
-        await sending.ConfigureAwait(false);
+        // When the session is alive, the client went away but may resume the session with its id: leave the queue
+        // to the next connection.
+        await StopSendingAsync(context, session, stopSending, sending, stop: session.IsAlive).ConfigureAwait(false);
         if (lease.Token.IsCancellationRequested && !session.IsAlive)
         {
             context.Abort(); // dropped (slow consumer, heartbeat timeout): cut it off
@@ -190,12 +194,40 @@ internal sealed partial class HixieWebSocketTransport
         }
     }
 
-    private async Task SendLoopAsync(Stream stream, Session session, SocketIoMetrics metrics, CancellationTokenSource stopReceiving, CancellationToken cancellationToken)
+    /// <summary>Waits for the send loop to end, after telling it to stop taking frames when <paramref name="stop"/>.
+    /// A write in flight is let finish, at most 5 s: a client that does not read is then cut off.</summary>
+    private async Task StopSendingAsync(HttpContext context, Session session, CancellationTokenSource stopSending, Task sending, bool stop)
+    {
+        if (stop)
+        {
+            await stopSending.CancelAsync().ConfigureAwait(false);
+        }
+
+        if (!sending.IsCompleted)
+        {
+            try
+            {
+                await sending.WaitAsync(CloseHandshakeTimeout).ConfigureAwait(false);
+                return;
+            }
+            catch (TimeoutException)
+            {
+                LogSendAbandoned(session.Id, (int)CloseHandshakeTimeout.TotalSeconds);
+                context.Abort(); // completes the write in flight
+            }
+        }
+
+        await sending.ConfigureAwait(false);
+    }
+
+    /// <summary>Sends until the session's queue is completed and empty, or <paramref name="stopping"/> fires: that ends
+    /// the wait for frames and the loop after the write in flight, which it never cancels.</summary>
+    private async Task SendLoopAsync(Stream stream, Session session, SocketIoMetrics metrics, CancellationTokenSource stopReceiving, CancellationToken stopping)
     {
         var frames = new List<byte[]>();
         try
         {
-            while (await session.Outbound.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (!stopping.IsCancellationRequested && await session.Outbound.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
                 frames.Clear();
                 var length = 2;
@@ -217,8 +249,8 @@ internal sealed partial class HixieWebSocketTransport
                     }
 
                     buffer[offset] = 0xFF;
-                    await stream.WriteAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-                    await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await stream.WriteAsync(buffer.AsMemory(0, length), CancellationToken.None).ConfigureAwait(false);
+                    await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -228,9 +260,14 @@ internal sealed partial class HixieWebSocketTransport
                 metrics.MessagesSent(session.Transport, frames.Count);
             }
 
+            if (stopping.IsCancellationRequested)
+            {
+                return; // told to stop: the caller closes the connection, or leaves the queue to the next one
+            }
+
             // The session ended and everything queued for it went out: close the connection (spec pitfall 13).
-            await stream.WriteAsync(CloseFrame, cancellationToken).ConfigureAwait(false);
-            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await stream.WriteAsync(CloseFrame, CancellationToken.None).ConfigureAwait(false);
+            await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             stopReceiving.CancelAfter(TimeSpan.FromSeconds(5)); // a client that never answers the close is not waited for
         }
         catch (OperationCanceledException)
@@ -437,6 +474,9 @@ internal sealed partial class HixieWebSocketTransport
 
     [LoggerMessage(135, LogLevel.Debug, "Receiving from session {SessionId} failed: {Reason}")]
     private partial void LogReceiveFailed(string sessionId, string reason);
+
+    [LoggerMessage(137, LogLevel.Debug, "Session {SessionId} did not read the frame being sent within {Seconds} s of the close: the connection is cut off.")]
+    private partial void LogSendAbandoned(string sessionId, int seconds);
 
     [LoggerMessage(136, LogLevel.Debug, "A hixie-76 handshake was dropped: the 8-byte key3 did not arrive (got {Length} bytes).")]
     private partial void LogNoKey3(long length);

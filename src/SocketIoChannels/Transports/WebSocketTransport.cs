@@ -56,16 +56,24 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
             return;
         }
 
-        // Both loops stop on the lease's token (the session dropped this client, or a newer connection took over),
-        // and this method cancels the lease itself to stop the send loop: no linked sources per connection.
+        // The lease's token stops both loops (the session dropped this client, or a newer connection took over),
+        // and this method cancels the lease itself to stop the send loop: no linked sources per connection. The
+        // token only ends the send loop's wait for frames: a send in flight is let finish (see StopSendingAsync),
+        // since cancelling it would abort the socket and lose the close frame that follows.
         var sending = SendLoopAsync(socket, session, request.Metrics, lease.Token);
         var (status, description, closedByWebSocket) = await ReceiveLoopAsync(socket, session, request.MaxMessageSize, lease.Token).ConfigureAwait(false);
+        if (lease.Token.IsCancellationRequested)
+        {
+            // Dropped (slow consumer, heartbeat timeout) or superseded: cut it off at once, a send in flight too.
+            Abort(context, socket);
+        }
+
         if (status is not null)
         {
-            // The client broke the protocol: say why with the close code before the session ends.
+            // The client broke the protocol: say why with the close code before the session ends, after the send
+            // in flight, by the one writer.
             LogClosing(session.Id, (int)status.Value, description);
-            lease.Cancel();
-            (await sending.ConfigureAwait(false))?.Dispose();
+            (await StopSendingAsync(context, socket, session, lease, sending, stop: true).ConfigureAwait(false))?.Dispose();
             await CloseAndAwaitReplyAsync(socket, status.Value, description).ConfigureAwait(false);
             session.Detach(lease);
             return;
@@ -81,13 +89,9 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
 
         session.Detach(lease);
 
-        if (session.IsAlive)
-        {
-            // The client went away but the session may be resumed with its id: leave the queue to the next one.
-            lease.Cancel();
-        }
-
-        (await sending.ConfigureAwait(false))?.Dispose(); // the receive loop has ended: no close to wait for any more
+        // The receive loop has ended: no close to wait for any more. When the session is alive, the client went
+        // away but may resume the session with its id: leave the queue to the next connection.
+        (await StopSendingAsync(context, socket, session, lease, sending, stop: session.IsAlive).ConfigureAwait(false))?.Dispose();
         if (!session.IsAlive && session.EndReason is SessionEndReason.SlowConsumer or SessionEndReason.Timeout)
         {
             context.Abort(); // dropped (slow consumer, heartbeat timeout): cut it off
@@ -98,14 +102,50 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         }
     }
 
-    /// <summary>Returns, when it closed the connection itself, the timer that cuts off a client that never answers
-    /// the close; the caller disposes it once the receive loop ended.</summary>
-    private async Task<IDisposable?> SendLoopAsync(WebSocket socket, Session session, SocketIoMetrics metrics, CancellationToken cancellationToken)
+    /// <summary>Waits for the send loop to end, after telling it to stop taking frames when <paramref name="stop"/>.
+    /// A send in flight is let finish, at most the close-handshake timeout: a client that does not read is then
+    /// cut off (the only case where a send is aborted because the connection is closing).</summary>
+    private async Task<IDisposable?> StopSendingAsync(HttpContext context, WebSocket socket, Session session, TransportLease lease, Task<IDisposable?> sending, bool stop)
+    {
+        if (stop)
+        {
+            lease.Cancel();
+        }
+
+        if (!sending.IsCompleted)
+        {
+            try
+            {
+                return await sending.WaitAsync(CloseHandshakeTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                LogSendAbandoned(session.Id, (int)CloseHandshakeTimeout.TotalSeconds);
+                Abort(context, socket);
+            }
+        }
+
+        return await sending.ConfigureAwait(false);
+    }
+
+    // Aborting the WebSocket alone may leave a write to Kestrel's stream waiting for the client; aborting the
+    // connection completes it.
+    private static void Abort(HttpContext context, WebSocket socket)
+    {
+        socket.Abort();
+        context.Abort();
+    }
+
+    /// <summary>Sends until the session's queue is completed and empty, or <paramref name="stopping"/> fires: that
+    /// ends the wait for frames and the loop after the send in flight, which it never cancels (cancelling a send
+    /// aborts the WebSocket). Returns, when it closed the connection itself, the timer that cuts off a client that
+    /// never answers the close; the caller disposes it once the receive loop ended.</summary>
+    private async Task<IDisposable?> SendLoopAsync(WebSocket socket, Session session, SocketIoMetrics metrics, CancellationToken stopping)
     {
         var outbound = session.Outbound;
         try
         {
-            while (await outbound.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (!stopping.IsCancellationRequested && await outbound.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
                 if (!outbound.TryRead(out var first))
                 {
@@ -115,7 +155,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                 if (!outbound.TryPeek(out _))
                 {
                     // One frame: send the shared encoded bytes as they are, no copy.
-                    await socket.SendAsync(first, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    await socket.SendAsync(first, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                     metrics.MessagesSent(Name, 1);
                     continue;
                 }
@@ -144,7 +184,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                     }
                     while (length < MaxSendBatch && outbound.TryRead(out frame));
 
-                    await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -152,6 +192,11 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                 }
 
                 metrics.MessagesSent(Name, count);
+            }
+
+            if (stopping.IsCancellationRequested)
+            {
+                return null; // told to stop: the caller closes the connection, or leaves the queue to the next one
             }
 
             // The session ended and everything queued for it went out: close the connection (spec pitfall 13).
@@ -370,4 +415,7 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
 
     [LoggerMessage(104, LogLevel.Debug, "Receiving from session {SessionId} failed: {Reason}")]
     private partial void LogReceiveFailed(string sessionId, string reason);
+
+    [LoggerMessage(105, LogLevel.Debug, "Session {SessionId} did not read the message being sent within {Seconds} s of the close: the connection is cut off.")]
+    private partial void LogSendAbandoned(string sessionId, int seconds);
 }

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Security.Claims;
+using SocketIoChannels.Protocol;
+using SocketIoChannels.Sessions;
+using SocketIoChannels.Tests.Infrastructure;
+
+namespace SocketIoChannels.Tests.Unit;
+
+/// <summary>Payloads through <c>Session.ReceiveAsync</c> to the session loop's queue: each payload arrives whole and
+/// in order, and a refused payload leaves nothing behind (the decoding lists are reused between payloads).</summary>
+public sealed class SessionInboundTests
+{
+    private static readonly SocketIoRequest Request = new("GET", "http", "127.0.0.1", string.Empty, "/socket.io/websocket", string.Empty,
+        new Dictionary<string, string>(), new Dictionary<string, string>(), new ClaimsPrincipal(new ClaimsIdentity()), IPAddress.Loopback);
+
+    [Fact]
+    public async Task EachPayloadReachesTheLoopWholeAndInOrder()
+    {
+        var session = NewSession();
+        var many = string.Concat(Enumerable.Range(0, 100).Select(i => Frame("m" + i)));
+
+        Assert.Null(await session.ReceiveAsync(Frame("a"), normalizeNewlines: false, CancellationToken.None).DefaultTimeout());
+        Assert.Null(await session.ReceiveAsync(Frame("b") + Frame("~h~1") + Frame("c"), normalizeNewlines: false, CancellationToken.None).DefaultTimeout());
+        Assert.Null(await session.ReceiveAsync(Frame("~h~1"), normalizeNewlines: false, CancellationToken.None).DefaultTimeout());
+        Assert.Null(await session.ReceiveAsync(many, normalizeNewlines: false, CancellationToken.None).DefaultTimeout());
+        Assert.Null(await session.ReceiveAsync(Frame("__subscribe__") + Frame("room-1"), normalizeNewlines: false, CancellationToken.None).DefaultTimeout());
+        Assert.Null(await session.ReceiveAsync(Frame("d"), normalizeNewlines: false, CancellationToken.None).DefaultTimeout());
+
+        List<List<string>> expected = [["a"], ["b", "c"], [.. Enumerable.Range(0, 100).Select(i => "m" + i)], ["subscribe:room-1"], ["d"]];
+        Assert.Equal(expected, ReadBatches(session));
+    }
+
+    [Fact]
+    public async Task ARefusedPayloadLeavesNothingForTheNextPayload()
+    {
+        var session = NewSession();
+
+        var refused = await Assert.ThrowsAsync<InvalidPayloadException>(() =>
+            session.ReceiveAsync(Frame("a") + Frame("~j~{"), normalizeNewlines: false, CancellationToken.None).AsTask()).DefaultTimeout();
+        Assert.Null(await session.ReceiveAsync(Frame("b"), normalizeNewlines: false, CancellationToken.None).DefaultTimeout());
+
+        Assert.Contains("invalid JSON", refused.Message, StringComparison.Ordinal);
+        List<List<string>> expected = [["b"]];
+        Assert.Equal(expected, ReadBatches(session));
+    }
+
+    private static string Frame(string text) => "~m~" + text.Length + "~m~" + text;
+
+    private static List<List<string>> ReadBatches(Session session)
+    {
+        var batches = new List<List<string>>();
+        while (session.Inbound.TryRead(out var batch))
+        {
+            var commands = new List<string>();
+            foreach (var command in batch)
+            {
+                commands.Add(command.Kind == InboundCommandKind.Message ? command.Message!.ToString() : command.Kind.ToString().ToLowerInvariant() + ":" + command.Channel);
+            }
+
+            Assert.Equal(batch.Count, commands.Count);
+            batches.Add(commands);
+        }
+
+        return batches;
+    }
+
+    private static Session NewSession()
+    {
+        var second = TimeSpan.FromSeconds(1);
+        var timings = new SessionTimings(TimeProvider.System, 100, second, second, second, second, TimeSpan.Zero);
+        return new Session("0123456789abcdef0123456789abcdef", "websocket", Request, timings, new NoOwner(), timings.Now());
+    }
+
+    private sealed class NoOwner : ISessionOwner
+    {
+        public void OnEnded(Session session)
+        {
+        }
+
+        public void OnSlowConsumer(Session session)
+        {
+        }
+    }
+}
