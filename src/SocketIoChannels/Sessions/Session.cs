@@ -210,8 +210,10 @@ internal sealed class Session
     }
 
     /// <summary>Attaches a transport connection, superseding the one attached before (a newer poll wins). Returns
-    /// <see langword="null"/> when the session has ended.</summary>
-    public TransportLease? Attach(bool isPoll)
+    /// <see langword="null"/> when the session has ended. <paramref name="cutOff"/>, given by a connection whose
+    /// writes a client can stall (the WebSockets), cuts it off when it has not written what is left and its close
+    /// within <see cref="TransportLease.CloseTimeout"/> of the session's end (see <see cref="TransportLease"/>).</summary>
+    public TransportLease? Attach(bool isPoll, Action<object?>? cutOff = null, object? cutOffState = null)
     {
         TransportLease? previous;
         TransportLease created;
@@ -224,7 +226,7 @@ internal sealed class Session
 
             var now = timings.Now();
             previous = lease;
-            created = new TransportLease(isPoll, now);
+            created = new TransportLease(isPoll, now, cutOff, cutOffState);
             lease = created;
             streaming = !isPoll;
             if (streaming && !awaitingEcho)
@@ -278,13 +280,18 @@ internal sealed class Session
             endedSource = ended;
         }
 
-        // Completing the queue lets the attached connection send what is left and close; a dropped client
-        // (slow, silent) is cut off at once instead.
+        // Completing the queue lets the attached connection send what is left and close, within the close-handshake
+        // timeout (a client that stopped reading is then cut off); a dropped client (slow, silent) is cut off at
+        // once instead.
         outbound.TryComplete();
         inbound.TryComplete();
         if (reason is SessionEndReason.SlowConsumer or SessionEndReason.Timeout)
         {
             current?.Cancel();
+        }
+        else
+        {
+            current?.StartDeadline();
         }
 
         // Handlers' cancellation callbacks and continuations run on the thread pool, never inline on the caller:

@@ -24,7 +24,11 @@ internal sealed partial class HixieWebSocketTransport
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly byte[] CloseFrame = [0xFF, 0x00];
     private static readonly TimeSpan Key3Timeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CloseHandshakeTimeout = TransportLease.CloseTimeout;
+
+    // The lease's cut-off (a static lambda: no delegate per connection): aborting the connection completes a write
+    // that waits for the client, and ends the receive loop.
+    private static readonly Action<object?> CutOffConnection = static state => ((HttpContext)state!).Abort();
     private readonly ILogger<HixieWebSocketTransport> logger;
 
     public HixieWebSocketTransport(ILogger<HixieWebSocketTransport> logger)
@@ -148,18 +152,38 @@ internal sealed partial class HixieWebSocketTransport
     private async Task RunAsync(HttpContext context, Stream stream, PipeReader reader, TransportRequest request)
     {
         var session = request.Session ?? request.CreateSession();
-        var lease = session?.Attach(isPoll: false);
+        var lease = session?.Attach(isPoll: false, CutOffConnection, context);
         if (session is null || lease is null)
         {
             await WriteQuietlyAsync(stream, CloseFrame).ConfigureAwait(false); // the server is stopping
             return;
         }
 
+        try
+        {
+            await ServeAsync(context, stream, reader, session, lease, request).ConfigureAwait(false);
+        }
+        finally
+        {
+            // After this the lease's cut-off callback cannot run: the request may end.
+            lease.StopDeadline();
+            if (lease.WasCutOff)
+            {
+                // The session ended while a write was in flight to a client that did not read it, nor the rest and
+                // the close frame, within the close-handshake timeout.
+                LogSendAbandoned(session.Id, (int)CloseHandshakeTimeout.TotalSeconds);
+            }
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context, Stream stream, PipeReader reader, Session session, TransportLease lease, TransportRequest request)
+    {
         // stopSending ends the send loop's wait for frames, never a write in flight: the close frame follows the
-        // frame being written, by the one writer, and only a client that does not read is cut off (StopSendingAsync).
+        // frame being written, by the one writer, and only a client that does not read is cut off (StopSendingAsync,
+        // or the lease once the session has ended: see TransportLease).
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
         using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
-        var sending = SendLoopAsync(stream, session, request.Metrics, stopReceiving, stopSending.Token);
+        var sending = SendLoopAsync(stream, session, lease, request.Metrics, stopReceiving, stopSending.Token);
         var (closeReceived, problem) = await ReceiveLoopAsync(reader, session, request.MaxMessageSize, stopReceiving.Token).ConfigureAwait(false);
         if (lease.Token.IsCancellationRequested && !session.IsAlive)
         {
@@ -170,7 +194,7 @@ internal sealed partial class HixieWebSocketTransport
         {
             // The client broke the framing: close cleanly (0xFF 0x00) before the session ends.
             LogClosing(session.Id, problem);
-            await StopSendingAsync(context, session, stopSending, sending, stop: true).ConfigureAwait(false);
+            await StopSendingAsync(context, session, lease, stopSending, sending, stop: true).ConfigureAwait(false);
             await WriteQuietlyAsync(stream, CloseFrame).ConfigureAwait(false);
             await DrainUntilClosedAsync(reader).ConfigureAwait(false);
             session.Detach(lease);
@@ -183,7 +207,7 @@ internal sealed partial class HixieWebSocketTransport
 
         // When the session is alive, the client went away but may resume the session with its id: leave the queue
         // to the next connection.
-        await StopSendingAsync(context, session, stopSending, sending, stop: session.IsAlive).ConfigureAwait(false);
+        await StopSendingAsync(context, session, lease, stopSending, sending, stop: session.IsAlive).ConfigureAwait(false);
         if (lease.Token.IsCancellationRequested && !session.IsAlive)
         {
             context.Abort(); // dropped (slow consumer, heartbeat timeout): cut it off
@@ -196,7 +220,7 @@ internal sealed partial class HixieWebSocketTransport
 
     /// <summary>Waits for the send loop to end, after telling it to stop taking frames when <paramref name="stop"/>.
     /// A write in flight is let finish, at most 5 s: a client that does not read is then cut off.</summary>
-    private async Task StopSendingAsync(HttpContext context, Session session, CancellationTokenSource stopSending, Task sending, bool stop)
+    private async Task StopSendingAsync(HttpContext context, Session session, TransportLease lease, CancellationTokenSource stopSending, Task sending, bool stop)
     {
         if (stop)
         {
@@ -212,7 +236,11 @@ internal sealed partial class HixieWebSocketTransport
             }
             catch (TimeoutException)
             {
-                LogSendAbandoned(session.Id, (int)CloseHandshakeTimeout.TotalSeconds);
+                if (!lease.WasCutOff)
+                {
+                    LogSendAbandoned(session.Id, (int)CloseHandshakeTimeout.TotalSeconds);
+                }
+
                 context.Abort(); // completes the write in flight
             }
         }
@@ -222,7 +250,7 @@ internal sealed partial class HixieWebSocketTransport
 
     /// <summary>Sends until the session's queue is completed and empty, or <paramref name="stopping"/> fires: that ends
     /// the wait for frames and the loop after the write in flight, which it never cancels.</summary>
-    private async Task SendLoopAsync(Stream stream, Session session, SocketIoMetrics metrics, CancellationTokenSource stopReceiving, CancellationToken stopping)
+    private async Task SendLoopAsync(Stream stream, Session session, TransportLease lease, SocketIoMetrics metrics, CancellationTokenSource stopReceiving, CancellationToken stopping)
     {
         var frames = new List<byte[]>();
         try
@@ -265,10 +293,15 @@ internal sealed partial class HixieWebSocketTransport
                 return; // told to stop: the caller closes the connection, or leaves the queue to the next one
             }
 
-            // The session ended and everything queued for it went out: close the connection (spec pitfall 13).
+            // The session ended and everything queued for it went out: close the connection (spec pitfall 13). The
+            // lease's bound on the session's end has been met, unless it already cut the connection off.
             await stream.WriteAsync(CloseFrame, CancellationToken.None).ConfigureAwait(false);
             await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            stopReceiving.CancelAfter(TimeSpan.FromSeconds(5)); // a client that never answers the close is not waited for
+            lease.StopDeadline();
+            if (!lease.WasCutOff)
+            {
+                stopReceiving.CancelAfter(CloseHandshakeTimeout); // a client that never answers the close is not waited for
+            }
         }
         catch (OperationCanceledException)
         {

@@ -20,7 +20,11 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
     private const int ReceiveChunk = 4096;
     private const int SendChunk = 4096;
     private const int MaxSendBatch = 256 * 1024;
-    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CloseHandshakeTimeout = TransportLease.CloseTimeout;
+
+    // The lease's cut-off (a static lambda: no delegate per connection). Aborting the connection completes a write
+    // to Kestrel's stream that waits for the client, and ends the receive loop.
+    private static readonly Action<object?> CutOffConnection = static state => ((HttpContext)state!).Abort();
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly ILogger<WebSocketTransport> logger;
     private readonly HixieWebSocketTransport hixie;
@@ -49,18 +53,40 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false }).ConfigureAwait(false);
         var session = request.Session ?? request.CreateSession();
-        var lease = session?.Attach(isPoll: false);
+        var lease = session?.Attach(isPoll: false, CutOffConnection, context);
         if (session is null || lease is null)
         {
             await CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.").ConfigureAwait(false);
             return;
         }
 
+        try
+        {
+            await RunAsync(context, socket, session, lease, request).ConfigureAwait(false);
+        }
+        finally
+        {
+            // After this the lease's cut-off callback cannot run: the request may end.
+            lease.StopDeadline();
+            if (lease.WasCutOff)
+            {
+                // The session ended while a send was in flight to a client that did not read it, nor the rest and
+                // the close, within the close-handshake timeout.
+                LogSendAbandoned(session.Id, (int)CloseHandshakeTimeout.TotalSeconds);
+                socket.Abort();
+            }
+        }
+    }
+
+    private async Task RunAsync(HttpContext context, WebSocket socket, Session session, TransportLease lease, TransportRequest request)
+    {
         // The lease's token stops both loops (the session dropped this client, or a newer connection took over),
         // and this method cancels the lease itself to stop the send loop: no linked sources per connection. The
         // token only ends the send loop's wait for frames: a send in flight is let finish (see StopSendingAsync),
-        // since cancelling it would abort the socket and lose the close frame that follows.
-        var sending = SendLoopAsync(socket, session, request.Metrics, lease.Token);
+        // since cancelling it would abort the socket and lose the close frame that follows. A session that ends
+        // any other way lets the send loop write what is left and the close within the close-handshake timeout,
+        // then the lease cuts the connection off (see TransportLease).
+        var sending = SendLoopAsync(socket, session, request.Metrics, lease);
         var (status, description, closedByWebSocket) = await ReceiveLoopAsync(socket, session, request.MaxMessageSize, lease.Token).ConfigureAwait(false);
         if (lease.Token.IsCancellationRequested)
         {
@@ -120,7 +146,11 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
             }
             catch (TimeoutException)
             {
-                LogSendAbandoned(session.Id, (int)CloseHandshakeTimeout.TotalSeconds);
+                if (!lease.WasCutOff)
+                {
+                    LogSendAbandoned(session.Id, (int)CloseHandshakeTimeout.TotalSeconds);
+                }
+
                 Abort(context, socket);
             }
         }
@@ -136,13 +166,14 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
         context.Abort();
     }
 
-    /// <summary>Sends until the session's queue is completed and empty, or <paramref name="stopping"/> fires: that
-    /// ends the wait for frames and the loop after the send in flight, which it never cancels (cancelling a send
-    /// aborts the WebSocket). Returns, when it closed the connection itself, the timer that cuts off a client that
-    /// never answers the close; the caller disposes it once the receive loop ended.</summary>
-    private async Task<IDisposable?> SendLoopAsync(WebSocket socket, Session session, SocketIoMetrics metrics, CancellationToken stopping)
+    /// <summary>Sends until the session's queue is completed and empty, or the lease's token fires: that ends the
+    /// wait for frames and the loop after the send in flight, which it never cancels (cancelling a send aborts the
+    /// WebSocket). Returns, when it closed the connection itself, the timer that cuts off a client that never
+    /// answers the close; the caller disposes it once the receive loop ended.</summary>
+    private async Task<IDisposable?> SendLoopAsync(WebSocket socket, Session session, SocketIoMetrics metrics, TransportLease lease)
     {
         var outbound = session.Outbound;
+        var stopping = lease.Token;
         try
         {
             while (!stopping.IsCancellationRequested && await outbound.WaitToReadAsync(stopping).ConfigureAwait(false))
@@ -199,8 +230,15 @@ internal sealed partial class WebSocketTransport : ISocketIoTransport
                 return null; // told to stop: the caller closes the connection, or leaves the queue to the next one
             }
 
-            // The session ended and everything queued for it went out: close the connection (spec pitfall 13).
+            // The session ended and everything queued for it went out: close the connection (spec pitfall 13). The
+            // lease's bound on the session's end has been met, unless it already cut the connection off.
             await CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "The session ended.").ConfigureAwait(false);
+            lease.StopDeadline();
+            if (lease.WasCutOff)
+            {
+                return null;
+            }
+
             // A client that never answers the close is not waited for: cut it off after 5 s (one timer, only now).
             var closeTimeout = new CancellationTokenSource(CloseHandshakeTimeout);
             closeTimeout.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using SocketIoChannels.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace SocketIoChannels.Tests.Functional;
 
@@ -10,15 +12,20 @@ namespace SocketIoChannels.Tests.Functional;
 /// A connection that the server closes while its send loop is in the middle of writing a large message: the
 /// message in flight is allowed to finish and the close frame follows it, instead of the socket being aborted
 /// (a client would see 1006 and lose the message). A client that does not read is still cut off, after the
-/// close-handshake timeout.
+/// close-handshake timeout, whether the close comes from a protocol error or from the session's end.
 /// </summary>
-public sealed class CloseDuringSendTests : IAsyncLifetime
+public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // Far more than the loopback socket buffers hold while the client does not read, so the server's send is
     // still in progress when the close is decided.
     private const int LargeMessageLength = 16 * 1024 * 1024;
     private static readonly string LargeMessage = new('x', LargeMessageLength);
     private static readonly string LargeFrame = Frame(LargeMessage);
+    private static readonly string DisconnectFrame = Frame("~j~{\"action\":\"disconnect\"}");
+
+    // The close-handshake timeout is 5 s; the cut-off is logged once the connection's loops have wound down.
+    private static readonly TimeSpan EarliestCutOff = TimeSpan.FromSeconds(4.5);
+    private static readonly TimeSpan LatestCutOff = TimeSpan.FromSeconds(8);
 
     private TestApp app = null!;
 
@@ -119,11 +126,116 @@ public sealed class CloseDuringSendTests : IAsyncLifetime
         await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task AClientThatStopsReadingWhenTheHandlerDisconnectsIsCutOffAfterTheCloseTimeout()
+    {
+        using var client = new ClientWebSocket();
+        var id = await ConnectAsync(client);
+        await StartLargeSendAsync(id);
+
+        await client.SendAsync(Encoding.UTF8.GetBytes(DisconnectFrame), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).DefaultTimeout();
+        var clock = Stopwatch.StartNew();
+
+        // The session ends at once (its teardown does not wait for the connection); the connection is given the
+        // close-handshake timeout to deliver the message and the close, then cut off.
+        await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
+        var cutOff = $"Session {id} did not read the message being sent within 5 s of the close";
+        await WaitForLogAsync(cutOff);
+        var elapsed = clock.Elapsed;
+        output.WriteLine($"cut off {elapsed.TotalSeconds:F2} s after the disconnect");
+        Assert.InRange(elapsed, EarliestCutOff, LatestCutOff);
+        Assert.Single(app.Logs.Entries, e => e.EventId.Id == 105 && e.Message.StartsWith(cutOff, StringComparison.Ordinal));
+
+        // Reading again, the client gets what the sockets' buffers held, then the connection ends: no whole
+        // message, no close frame.
+        var (messages, closeStatus, broken) = await ReadToEndAsync(client);
+        Assert.True(broken, "the connection was not cut off");
+        Assert.Empty(messages);
+        Assert.Null(closeStatus);
+    }
+
+    [Fact]
+    public async Task AClientThatResumesReadingWithinTheCloseTimeoutAfterAHandlerDisconnectGetsTheLargeMessageAndTheNormalClose()
+    {
+        using var client = new ClientWebSocket();
+        var id = await ConnectAsync(client);
+        await StartLargeSendAsync(id);
+
+        await client.SendAsync(Encoding.UTF8.GetBytes(DisconnectFrame), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).DefaultTimeout();
+        await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
+        await Task.Delay(2500); // half the close-handshake timeout without reading
+
+        var (messages, closeStatus) = await ReadToCloseAsync(client);
+
+        Assert.Equal([LargeFrame], messages);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, closeStatus);
+        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Id == 105 && e.Message.Contains(id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AHixieClientThatStopsReadingWhenTheHandlerDisconnectsIsCutOffAfterTheCloseTimeout()
+    {
+        using var tcp = new TcpClient();
+        var (stream, id) = await ConnectHixieAsync(tcp);
+        var reader = new HixieReader(stream);
+        await StartLargeSendAsync(id);
+
+        await stream.WriteAsync(HixieFrame(DisconnectFrame)).AsTask().DefaultTimeout();
+        var clock = Stopwatch.StartNew();
+
+        await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
+        var cutOff = $"Session {id} did not read the frame being sent within 5 s of the close";
+        await WaitForLogAsync(cutOff);
+        var elapsed = clock.Elapsed;
+        output.WriteLine($"cut off {elapsed.TotalSeconds:F2} s after the disconnect");
+        Assert.InRange(elapsed, EarliestCutOff, LatestCutOff);
+        Assert.Single(app.Logs.Entries, e => e.EventId.Id == 137 && e.Message.StartsWith(cutOff, StringComparison.Ordinal));
+
+        var frames = new List<string>();
+        while (await reader.ReadFrameAsync().DefaultTimeout() is { } frame)
+        {
+            frames.Add(frame);
+        }
+
+        Assert.Empty(frames);
+        Assert.False(reader.CloseFrameReceived, "the close frame came after a frame that was cut off");
+    }
+
+    [Fact]
+    public async Task AHixieClientThatResumesReadingWithinTheCloseTimeoutAfterAHandlerDisconnectGetsTheLargeFrameAndTheCloseFrame()
+    {
+        using var tcp = new TcpClient();
+        var (stream, id) = await ConnectHixieAsync(tcp);
+        var reader = new HixieReader(stream);
+        await StartLargeSendAsync(id);
+
+        await stream.WriteAsync(HixieFrame(DisconnectFrame)).AsTask().DefaultTimeout();
+        await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
+        await Task.Delay(2500);
+
+        var frames = new List<string>();
+        while (await reader.ReadFrameAsync().DefaultTimeout() is { } frame)
+        {
+            frames.Add(frame);
+        }
+
+        Assert.Equal([LargeFrame], frames);
+        Assert.True(reader.CloseFrameReceived, "the connection ended without the close frame 0xFF 0x00");
+        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Id == 137 && e.Message.Contains(id, StringComparison.Ordinal));
+    }
+
     private static string Frame(string text) => "~m~" + text.Length + "~m~" + text;
 
-    private async Task<string> ConnectAsync(ClientWebSocket client)
+    private static byte[] HixieFrame(string text) => [0x00, .. Encoding.UTF8.GetBytes(text), 0xFF];
+
+    private Task<string> ConnectAsync(ClientWebSocket client) => ConnectAsync(app.Address, client);
+
+    private Task<(NetworkStream Stream, string Id)> ConnectHixieAsync(TcpClient tcp) => ConnectHixieAsync(app.Address, tcp);
+
+    /// <summary>An RFC 6455 connection on the websocket URL, read up to the session id frame.</summary>
+    internal static async Task<string> ConnectAsync(Uri address, ClientWebSocket client)
     {
-        var uri = new UriBuilder(app.Address) { Scheme = "ws", Path = "/socket.io/websocket" }.Uri;
+        var uri = new UriBuilder(address) { Scheme = "ws", Path = "/socket.io/websocket" }.Uri;
         await client.ConnectAsync(uri, CancellationToken.None).DefaultTimeout();
         var buffer = new byte[256];
         var result = await client.ReceiveAsync(buffer, CancellationToken.None).DefaultTimeout();
@@ -133,11 +245,11 @@ public sealed class CloseDuringSendTests : IAsyncLifetime
 
     /// <summary>A hixie-75 connection on the flashsocket URL, read up to and including the session id frame (byte
     /// by byte, so nothing after it is consumed).</summary>
-    private async Task<(NetworkStream Stream, string Id)> ConnectHixieAsync(TcpClient tcp)
+    internal static async Task<(NetworkStream Stream, string Id)> ConnectHixieAsync(Uri address, TcpClient tcp)
     {
-        await tcp.ConnectAsync(app.Address.Host, app.Address.Port).DefaultTimeout();
+        await tcp.ConnectAsync(address.Host, address.Port).DefaultTimeout();
         var stream = tcp.GetStream();
-        var host = app.Address.Host + ":" + app.Address.Port;
+        var host = address.Host + ":" + address.Port;
         await stream.WriteAsync(Encoding.ASCII.GetBytes(
             $"GET /socket.io/flashsocket HTTP/1.1\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\nHost: {host}\r\nOrigin: http://{host}\r\n\r\n")).AsTask().DefaultTimeout();
         var head = new StringBuilder();
@@ -202,6 +314,36 @@ public sealed class CloseDuringSendTests : IAsyncLifetime
         {
             Assert.Fail($"The connection broke instead of closing ({exception.WebSocketErrorCode}: {exception.Message}) after {messages.Count} whole messages and {message.Length} bytes of the next.");
             throw;
+        }
+    }
+
+    /// <summary>Reads until the close frame or until the connection breaks (a cut-off).</summary>
+    private static async Task<(List<string> Messages, WebSocketCloseStatus? CloseStatus, bool Broken)> ReadToEndAsync(ClientWebSocket client)
+    {
+        var messages = new List<string>();
+        var buffer = new byte[1024 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await client.ReceiveAsync(buffer, CancellationToken.None).DefaultTimeout();
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return (messages, client.CloseStatus, false);
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (result.EndOfMessage)
+                {
+                    messages.Add(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
+                    message.SetLength(0);
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            return (messages, null, true);
         }
     }
 

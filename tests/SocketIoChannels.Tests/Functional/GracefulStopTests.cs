@@ -1,15 +1,18 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Sockets;
+using System.Net.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SocketIoChannels.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace SocketIoChannels.Tests.Functional;
 
 /// <summary>Stopping the host under load: every live session's teardown runs exactly once, and no handler runs after
 /// the host has stopped (issue 6).</summary>
-public sealed class GracefulStopTests
+public sealed class GracefulStopTests(ITestOutputHelper output)
 {
     /// <summary>Every handler run with its start and end time, and whether the host had already stopped.</summary>
     public sealed class StopLedger
@@ -171,6 +174,34 @@ public sealed class GracefulStopTests
         Assert.Empty(ledger.StartedAfterStop);
         Assert.Contains(app.Logs.Entries, e => e.Level == LogLevel.Warning && e.EventId.Id == 222);
         Assert.Contains(app.Logs.Entries, e => e.Level == LogLevel.Warning && e.EventId.Id == 303 && e.Message.Contains(stubbornId, StringComparison.Ordinal));
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ClientsThatStopReadingDuringALargeSendDelayTheStopByAtMostTheCloseTimeout()
+    {
+        // Without the bound, Kestrel would wait for these connections until the host's shutdown timeout.
+        var app = await StartAsync(TimeSpan.FromSeconds(20));
+        var ledger = app.Services.GetRequiredService<StopLedger>();
+        using var webSocket = new ClientWebSocket();
+        using var tcp = new TcpClient();
+        var webSocketId = await CloseDuringSendTests.ConnectAsync(app.Address, webSocket);
+        var (_, hixieId) = await CloseDuringSendTests.ConnectHixieAsync(app.Address, tcp);
+        var large = new string('x', 16 * 1024 * 1024);
+        app.Broadcaster.Send(webSocketId, large);
+        app.Broadcaster.Send(hixieId, large);
+        await Task.Delay(200); // both send loops are now blocked in the write: neither client reads
+
+        var clock = Stopwatch.StartNew();
+        await app.StopAsync();
+        var elapsed = clock.Elapsed;
+        output.WriteLine($"stopped in {elapsed.TotalSeconds:F2} s");
+
+        Assert.True(elapsed < TimeSpan.FromSeconds(8), $"stopping took {elapsed.TotalSeconds:F1} s");
+        Assert.Equal("finish", ledger.EventsOf(webSocketId).Last());
+        Assert.Equal("finish", ledger.EventsOf(hixieId).Last());
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 105 && e.Message.Contains(webSocketId, StringComparison.Ordinal));
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 137 && e.Message.Contains(hixieId, StringComparison.Ordinal));
         await app.DisposeAsync();
     }
 }
