@@ -21,13 +21,8 @@ public static class SocketIoChannelsApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var dispatcher = Prepare(app.ApplicationServices);
-        return app.Use(async (context, next) =>
-        {
-            if (!await dispatcher.TryHandleAsync(context).ConfigureAwait(false))
-            {
-                await next(context).ConfigureAwait(false);
-            }
-        });
+        // Not an async lambda: its state machine would live as long as every WebSocket.
+        return app.Use(next => context => dispatcher.TryHandle(context) ?? next(context));
     }
 
     /// <summary>
@@ -41,15 +36,15 @@ public static class SocketIoChannelsApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var dispatcher = Prepare(endpoints.ServiceProvider);
         var resource = endpoints.ServiceProvider.GetRequiredService<IOptions<SocketIoOptions>>().Value.Resource.Trim('/');
-        return endpoints.Map("/" + resource + "/{**path}", async context =>
-        {
-            if (!await dispatcher.TryHandleAsync(context).ConfigureAwait(false))
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                context.Response.ContentType = "text/plain; charset=utf-8";
-                await context.Response.WriteAsync("Not a Socket.IO transport: " + context.Request.Path, context.RequestAborted).ConfigureAwait(false);
-            }
-        }).WithDisplayName("SocketIoChannels");
+        return endpoints.Map("/" + resource + "/{**path}", context => dispatcher.TryHandle(context) ?? NotATransportAsync(context))
+            .WithDisplayName("SocketIoChannels");
+    }
+
+    private static Task NotATransportAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync("Not a Socket.IO transport: " + context.Request.Path, context.RequestAborted);
     }
 
     private static SocketIoRequestDispatcher Prepare(IServiceProvider services)

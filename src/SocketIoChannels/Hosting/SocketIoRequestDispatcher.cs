@@ -38,8 +38,10 @@ internal sealed partial class SocketIoRequestDispatcher
         this.logger = logger;
     }
 
-    /// <summary>Serves the request if it is a Socket.IO request; returns <see langword="false"/> when it is not.</summary>
-    public async ValueTask<bool> TryHandleAsync(HttpContext context)
+    /// <summary>Serves the request if it is a Socket.IO request: returns the task that serves it, or
+    /// <see langword="null"/> when it is not one. Not async itself, so the middleware around it keeps no state
+    /// machine for the life of a WebSocket.</summary>
+    public Task? TryHandle(HttpContext context)
     {
         var path = context.Request.Path.Value;
         if (path is null
@@ -47,7 +49,7 @@ internal sealed partial class SocketIoRequestDispatcher
             || path.Length <= resourcePrefix.Length + 1
             || path[resourcePrefix.Length] != '/')
         {
-            return false;
+            return null;
         }
 
         var rest = path[(resourcePrefix.Length + 1)..];
@@ -55,24 +57,22 @@ internal sealed partial class SocketIoRequestDispatcher
         {
             if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
             {
-                return false;
+                return null;
             }
 
-            await clientScript.WriteAsync(context).ConfigureAwait(false);
-            return true;
+            return clientScript.WriteAsync(context);
         }
 
         var segments = rest.Split('/');
         if (!transports.TryGetValue(segments[0], out var transport))
         {
-            return false;
+            return null;
         }
 
         if (origins.Refuse(context.Request) is { } refusedOrigin)
         {
             LogOriginRefused(transport.Name, refusedOrigin);
-            await RefuseOriginAsync(context, transport.Name, refusedOrigin).ConfigureAwait(false);
-            return true;
+            return RefuseOriginAsync(context, transport.Name, refusedOrigin);
         }
 
         var sessionId = segments.Length > 1 ? segments[1] : string.Empty;
@@ -85,7 +85,7 @@ internal sealed partial class SocketIoRequestDispatcher
                 // Spec §2.1 step 5 / pitfall 15: close the connection without a response; the client reconnects.
                 LogUnknownSession(transport.Name, sessionId.Length > 64 ? sessionId[..64] : sessionId);
                 context.Abort();
-                return true;
+                return Task.CompletedTask;
             }
         }
 
@@ -93,11 +93,18 @@ internal sealed partial class SocketIoRequestDispatcher
         {
             Session = session,
             Rest = segments.Length > 2 ? segments[2..] : [],
-            CreateSession = () => server.StartSession(transport.Name, SocketIoRequest.FromHttpContext(context)),
+            TransportName = transport.Name,
+            Context = context,
+            Server = server,
             MaxMessageSize = maxMessageSize,
             Metrics = metrics,
         };
 
+        return ProcessAsync(context, transport, request);
+    }
+
+    private async Task ProcessAsync(HttpContext context, ISocketIoTransport transport, TransportRequest request)
+    {
         try
         {
             await transport.ProcessRequestAsync(context, request).ConfigureAwait(false);
@@ -123,8 +130,6 @@ internal sealed partial class SocketIoRequestDispatcher
         {
             // The client went away: control flow, not an error.
         }
-
-        return true;
     }
 
     private static async Task WriteErrorAsync(HttpContext context, int statusCode, string text)

@@ -5,17 +5,20 @@ namespace SocketIoChannels.Protocol;
 /// payloads arrive (before they are handled), so that <c>MaxChannelsPerSession</c> holds exactly however fast the
 /// client sends. Channels the server subscribes a session to (<c>ISocket.Subscribe</c>) are not counted.
 /// </summary>
+/// <remarks>A small array searched in order (at most <c>MaxChannelsPerSession</c>, 100 by default), allocated at the
+/// first subscription: an idle session subscribed to one channel costs 32 bytes here, a hash set cost 160.</remarks>
 internal sealed class ClientChannelClaims
 {
-    private readonly HashSet<string> channels = new(StringComparer.Ordinal);
+    private string[]? channels;
+    private int count;
 
     public int Count
     {
         get
         {
-            lock (channels)
+            lock (this)
             {
-                return channels.Count;
+                return count;
             }
         }
     }
@@ -24,28 +27,28 @@ internal sealed class ClientChannelClaims
     /// exceed <paramref name="max"/> channels, and then changes nothing.</summary>
     public string? TryApply(List<InboundCommand> commands, int max)
     {
-        lock (channels)
+        lock (this)
         {
             List<(string Channel, bool Added)>? undo = null;
             foreach (var command in commands)
             {
                 if (command.Kind == InboundCommandKind.Subscribe)
                 {
-                    if (channels.Contains(command.Channel!))
+                    if (IndexOf(command.Channel!) >= 0)
                     {
                         continue;
                     }
 
-                    if (channels.Count >= max)
+                    if (count >= max)
                     {
                         Undo(undo);
                         return $"a session may subscribe to at most {max} channels";
                     }
 
-                    channels.Add(command.Channel!);
+                    Add(command.Channel!);
                     (undo ??= []).Add((command.Channel!, true));
                 }
-                else if (command.Kind == InboundCommandKind.Unsubscribe && channels.Remove(command.Channel!))
+                else if (command.Kind == InboundCommandKind.Unsubscribe && Remove(command.Channel!))
                 {
                     (undo ??= []).Add((command.Channel!, false));
                 }
@@ -66,12 +69,49 @@ internal sealed class ClientChannelClaims
         {
             if (undo[i].Added)
             {
-                channels.Remove(undo[i].Channel);
+                Remove(undo[i].Channel);
             }
             else
             {
-                channels.Add(undo[i].Channel);
+                Add(undo[i].Channel);
             }
         }
+    }
+
+    private int IndexOf(string channel)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (string.Equals(channels![i], channel, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Add(string channel)
+    {
+        if (channels is null || count == channels.Length)
+        {
+            Array.Resize(ref channels, count == 0 ? 1 : count * 2);
+        }
+
+        channels[count++] = channel;
+    }
+
+    private bool Remove(string channel)
+    {
+        var index = IndexOf(channel);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        count--;
+        channels![index] = channels[count]; // order does not matter: only membership and the count are used
+        channels[count] = null!;
+        return true;
     }
 }

@@ -15,7 +15,7 @@ namespace SocketIoChannels.Server;
 /// order (subscribe, unsubscribe, message), then, once the session ended, OnDisconnect, OnUnsubscribe for each
 /// remaining channel, OnFinish, and the channels are left.
 /// </summary>
-internal sealed partial class SocketIoServer
+internal sealed partial class SocketIoServer : ISessionStarter
 {
     private readonly SessionStore store;
     private readonly ChannelRegistry<Session> channels;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Sessions;
 
@@ -11,10 +12,19 @@ internal sealed class TransportRequest
 
     public required string[] Rest { get; init; }
 
-    /// <summary>Starts a new session for this connection; <see langword="null"/> while the host is stopping.</summary>
-    public required Func<Session?> CreateSession { get; init; }
+    /// <summary>The transport's name, given to a session it starts.</summary>
+    public required string TransportName { get; init; }
+
+    /// <summary>The request itself, whose snapshot a new session keeps.</summary>
+    public required HttpContext Context { get; init; }
+
+    /// <summary>Starts sessions (no closure per request: a WebSocket's request lives as long as its connection).</summary>
+    public required ISessionStarter Server { get; init; }
 
     public required long MaxMessageSize { get; init; }
+
+    /// <summary>Starts a new session for this connection; <see langword="null"/> while the host is stopping.</summary>
+    public Session? CreateSession() => Server.StartSession(TransportName, SocketIoRequest.FromHttpContext(Context));
 
     /// <summary>Where a transport counts the frames it wrote (<c>socketio.server.messages</c>, direction out).</summary>
     public required SocketIoMetrics Metrics { get; init; }
