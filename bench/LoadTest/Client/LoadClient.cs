@@ -241,12 +241,14 @@ internal sealed class LoadClient
         var d0 = Interlocked.Read(ref deliveries);
         var m0 = WireCounters.WebSocketMessages;
         var cpu0 = ServerCpuSeconds();
+        var second0 = secondUri is null ? 0 : ProcStat.CpuSeconds(secondPid);
         var clock = Stopwatch.StartNew();
         Volatile.Write(ref phase, 1);
         await Task.Delay(TimeSpan.FromSeconds(duration), cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref phase, 0);
         var seconds = clock.Elapsed.TotalSeconds;
         var cpu1 = ServerCpuSeconds();
+        var second1 = secondUri is null ? 0 : ProcStat.CpuSeconds(secondPid);
         var d1 = Interlocked.Read(ref deliveries);
         var m1 = WireCounters.WebSocketMessages;
         control.Send("stop");
@@ -265,6 +267,14 @@ internal sealed class LoadClient
         result["last_p99_ms"] = lastLatency.Percentile(99);
         result["deliveries_per_ws_message"] = m1 == m0 ? double.NaN : (double)delivered / (m1 - m0);
         result["publish_timeouts"] = after.PublishTimeouts - before.PublishTimeouts;
+        if (secondUri is not null && delivered > 0)
+        {
+            // Each node delivers to its own half of the clients: the publishing node locally, the second one what
+            // arrives through Redis. CPU per delivery of each shows what the backplane path costs.
+            var onSecond = result["clients_on_second_node"] / clients.Count;
+            result["first_node_cpu_s_per_million"] = ((cpu1 - cpu0) - (second1 - second0)) / (delivered * (1 - onSecond) / 1e6);
+            result["second_node_cpu_s_per_million"] = (second1 - second0) / (delivered * onSecond / 1e6);
+        }
 
         if (pacedMs > 0)
         {

@@ -57,6 +57,12 @@ internal static class Report
         if (one is not null && two is not null && one["deliveries_per_s"] > 0)
         {
             var ratio = two["deliveries_per_s"] / one["deliveries_per_s"];
+            if (two.Values.ContainsKey("second_node_cpu_s_per_million"))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"Per node, server CPU s per 1M of its own deliveries: the publishing node (local delivery) {F(two["first_node_cpu_s_per_million"], 2)}, the node that receives through Redis {F(two["second_node_cpu_s_per_million"], 2)}; one node alone {F(one["cpu_s_per_million"], 2)}.");
+                md.AppendLine();
+            }
+
             md.AppendLine(CultureInfo.InvariantCulture, $"**Two nodes / one node: {ratio:0.00}x deliveries/s** (target ≥ 0.9x: {(ratio >= 0.9 ? "met" : "not met")}), {F(two["cpu_s_per_million"] / one["cpu_s_per_million"], 2)}x server CPU per delivery, {F(two["last_p99_ms"] / one["last_p99_ms"], 2)}x p99 to the last recipient.");
             md.AppendLine();
             Charts.Bars(Path.Combine(directory, "scaleout-deliveries.png"), "Scale-out deliveries/s (higher is better)", "deliveries/s",
