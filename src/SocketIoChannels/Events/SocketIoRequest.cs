@@ -68,8 +68,8 @@ public sealed class SocketIoRequest
     public IReadOnlyDictionary<string, string> Cookies { get; }
 
     /// <summary>The authenticated user of the request (an anonymous principal when none).</summary>
-    /// <remarks>Without authentication on the request, the anonymous principal is created when first read, so an
-    /// idle session does not carry one.</remarks>
+    /// <remarks>Without authentication on the request (or with a <see langword="null"/> user given to the
+    /// constructor), the anonymous principal is created when first read, so an idle session does not carry one.</remarks>
     public ClaimsPrincipal User => user ??= new ClaimsPrincipal(new ClaimsIdentity());
 
     /// <summary>The client's address.</summary>
