@@ -17,6 +17,7 @@ internal sealed class FrameClient : IBenchClient
     private readonly bool socketIo;
     private readonly Action<string> onMessage;
     private readonly SemaphoreSlim sendLock = new(1, 1);
+    private readonly List<string> frames = [];
     private readonly TaskCompletionSource<string> sessionId = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocket? socket;
     private Task receiving = Task.CompletedTask;
@@ -97,18 +98,10 @@ internal sealed class FrameClient : IBenchClient
 
     private async Task OnPayloadAsync(string payload)
     {
-        var position = 0;
-        while (position + 6 < payload.Length && string.CompareOrdinal(payload, position, "~m~", 0, 3) == 0)
+        frames.Clear(); // one receive loop per client: the list is reused
+        FrameParser.Parse(payload, frames);
+        foreach (var text in frames)
         {
-            var digitsEnd = payload.IndexOf('~', position + 3);
-            if (digitsEnd < 0 || !int.TryParse(payload.AsSpan(position + 3, digitsEnd - position - 3), NumberStyles.None, CultureInfo.InvariantCulture, out var length))
-            {
-                return;
-            }
-
-            var start = digitsEnd + 3;
-            var text = payload.Substring(start, Math.Min(length, payload.Length - start));
-            position = start + length;
             if (socketIo && !sessionId.Task.IsCompleted)
             {
                 sessionId.TrySetResult(text);

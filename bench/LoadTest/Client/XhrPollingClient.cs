@@ -25,7 +25,7 @@ internal sealed class XhrPollingClient : IBenchClient
     {
         var first = await http.GetStringAsync(new Uri(baseUri, "/socket.io/xhr-polling//" + Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
         var frames = new List<string>();
-        Parse(first, frames);
+        FrameParser.Parse(first, frames);
         sessionId = frames[0];
         await PostAsync("~m~13~m~__subscribe__~m~5~m~bench", cancellationToken).ConfigureAwait(false);
         polling = PollLoopAsync(stop.Token);
@@ -49,7 +49,7 @@ internal sealed class XhrPollingClient : IBenchClient
             {
                 var body = await http.GetStringAsync(new Uri(baseUri, "/socket.io/xhr-polling/" + sessionId + "/" + Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
                 frames.Clear();
-                Parse(body, frames);
+                FrameParser.Parse(body, frames);
                 foreach (var frame in frames)
                 {
                     onMessage(frame);
@@ -58,23 +58,6 @@ internal sealed class XhrPollingClient : IBenchClient
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or IOException)
         {
-        }
-    }
-
-    private static void Parse(string payload, List<string> frames)
-    {
-        var position = 0;
-        while (position + 6 < payload.Length && string.CompareOrdinal(payload, position, "~m~", 0, 3) == 0)
-        {
-            var digitsEnd = payload.IndexOf('~', position + 3);
-            if (digitsEnd < 0 || !int.TryParse(payload.AsSpan(position + 3, digitsEnd - position - 3), NumberStyles.None, CultureInfo.InvariantCulture, out var length))
-            {
-                return;
-            }
-
-            var start = digitsEnd + 3;
-            frames.Add(payload.Substring(start, Math.Min(length, payload.Length - start)));
-            position = start + length;
         }
     }
 

@@ -95,7 +95,7 @@ internal sealed partial class SocketIoRequestDispatcher
             Rest = segments.Length > 2 ? segments[2..] : [],
             TransportName = transport.Name,
             Context = context,
-            Server = server,
+            SessionStarter = server,
             MaxMessageSize = maxMessageSize,
             Metrics = metrics,
         };

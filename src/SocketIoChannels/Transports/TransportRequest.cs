@@ -19,12 +19,12 @@ internal sealed class TransportRequest
     public required HttpContext Context { get; init; }
 
     /// <summary>Starts sessions (no closure per request: a WebSocket's request lives as long as its connection).</summary>
-    public required ISessionStarter Server { get; init; }
+    public required ISessionStarter SessionStarter { get; init; }
 
     public required long MaxMessageSize { get; init; }
 
     /// <summary>Starts a new session for this connection; <see langword="null"/> while the host is stopping.</summary>
-    public Session? CreateSession() => Server.StartSession(TransportName, SocketIoRequest.FromHttpContext(Context));
+    public Session? CreateSession() => SessionStarter.StartSession(TransportName, SocketIoRequest.FromHttpContext(Context));
 
     /// <summary>Where a transport counts the frames it wrote (<c>socketio.server.messages</c>, direction out).</summary>
     public required SocketIoMetrics Metrics { get; init; }
