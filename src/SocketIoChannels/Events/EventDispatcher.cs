@@ -6,9 +6,10 @@ using SocketIoChannels.Diagnostics;
 namespace SocketIoChannels.Events;
 
 /// <summary>
-/// Runs the handlers of one event for one session, in registration order, each in its own DI scope. A handler
-/// that throws is logged, the OnError handlers run, and the remaining handlers of that event are skipped; the
-/// exception never leaves the session.
+/// Runs the handlers of one event for one session, in registration order, in one DI scope per event. A handler
+/// that throws (or whose scoped services throw on disposal, or whose channel pattern times out) is logged, the
+/// OnError handlers run, and the remaining handlers of that event are skipped; the exception never leaves the
+/// session.
 /// </summary>
 internal sealed partial class EventDispatcher
 {
@@ -44,11 +45,10 @@ internal sealed partial class EventDispatcher
             return true;
         }
 
-        IReadOnlyList<string>? socketChannels = null;
         using var activity = SocketIoActivitySource.Source.HasListeners()
             ? SocketIoActivitySource.StartEvent(@event, socket.SessionId, socket.Transport, channel, channel is null ? socket.Session.GetChannels() : null)
             : null;
-        await using var scope = scopes.CreateAsyncScope();
+        var scope = scopes.CreateAsyncScope();
         var invocation = new EventInvocation
         {
             Event = @event,
@@ -60,29 +60,79 @@ internal sealed partial class EventDispatcher
             CancellationToken = cancellationToken ?? socket.Session.EndedToken,
         };
 
-        foreach (var handler in handlers)
+        Exception? failure = null;
+        var cancelled = false;
+        try
         {
-            if (handler.Channel is not null)
-            {
-                socketChannels ??= socket.Session.GetChannels();
-            }
-
-            if (!handler.Applies(invocation, socketChannels ?? []))
-            {
-                continue;
-            }
-
-            if (halted)
-            {
-                LogHandlerSkipped(handler.Name, socket.SessionId);
-                return true;
-            }
-
+            (failure, cancelled) = await RunHandlersAsync(handlers, invocation).ConfigureAwait(false);
+        }
+        finally
+        {
             try
             {
-                if (handler.Authorization is not null && !await authorizer.IsAllowedAsync(handler, socket, channel).ConfigureAwait(false))
+                await scope.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception thrown)
+            {
+                // A scoped service's Dispose threw: the event failed, after its handlers ran.
+                LogScopeDisposeFailed(thrown, @event, socket.SessionId);
+                failure ??= thrown;
+            }
+        }
+
+        if (failure is null)
+        {
+            return true;
+        }
+
+        if (cancelled)
+        {
+            return false; // the handler gave up as its token asked: no error
+        }
+
+        if (activity is not null)
+        {
+            SocketIoActivitySource.SetError(activity, failure);
+        }
+
+        if (@event != SocketIoEvent.Error)
+        {
+            await DispatchAsync(SocketIoEvent.Error, socket, message, channel, failure, cancellationToken).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    /// <summary>Runs the handlers that apply, in order, until one throws; returns what it threw (and whether it
+    /// was the handler's cancellation), or <see langword="null"/>. A channel pattern that times out on one of the
+    /// session's channels counts as a throw of its handler.</summary>
+    private async ValueTask<(Exception? Failure, bool Cancelled)> RunHandlersAsync(IReadOnlyList<HandlerMethod> handlers, EventInvocation invocation)
+    {
+        var socket = invocation.Socket;
+        IReadOnlyList<string>? socketChannels = null;
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                if (handler.Channel is not null)
                 {
-                    LogNotAuthorized(handler.Name, @event, socket.SessionId);
+                    socketChannels ??= socket.Session.GetChannels();
+                }
+
+                if (!handler.Applies(invocation, socketChannels ?? []))
+                {
+                    continue;
+                }
+
+                if (halted)
+                {
+                    LogHandlerSkipped(handler.Name, socket.SessionId);
+                    return (null, false);
+                }
+
+                if (handler.Authorization is not null && !await authorizer.IsAllowedAsync(handler, socket, invocation.Channel).ConfigureAwait(false))
+                {
+                    LogNotAuthorized(handler.Name, invocation.Event, socket.SessionId);
                     continue;
                 }
 
@@ -93,12 +143,7 @@ internal sealed partial class EventDispatcher
                 if (thrown is OperationCanceledException && invocation.CancellationToken.IsCancellationRequested)
                 {
                     LogHandlerCancelled(handler.Name, socket.SessionId);
-                    return false;
-                }
-
-                if (activity is not null)
-                {
-                    SocketIoActivitySource.SetError(activity, thrown);
+                    return (thrown, true);
                 }
 
                 if (thrown is MessageBindingException)
@@ -107,19 +152,14 @@ internal sealed partial class EventDispatcher
                 }
                 else
                 {
-                    LogHandlerFailed(thrown, handler.Name, @event, socket.SessionId);
+                    LogHandlerFailed(thrown, handler.Name, invocation.Event, socket.SessionId);
                 }
 
-                if (@event != SocketIoEvent.Error)
-                {
-                    await DispatchAsync(SocketIoEvent.Error, socket, message, channel, thrown, cancellationToken).ConfigureAwait(false);
-                }
-
-                return false;
+                return (thrown, false);
             }
         }
 
-        return true;
+        return (null, false);
     }
 
     /// <summary>Whether the session may subscribe to <paramref name="channel"/>: every OnSubscribe handler with
@@ -127,9 +167,14 @@ internal sealed partial class EventDispatcher
     /// channels).</summary>
     public async ValueTask<bool> MaySubscribeAsync(SocketHandle socket, string channel)
     {
+        if (!CanMatchChannel(socket, channel))
+        {
+            return false;
+        }
+
         foreach (var handler in registry.For(SocketIoEvent.Subscribe))
         {
-            if (handler.Authorization is null || (handler.Channel is not null && !handler.Channel.IsMatch(channel)))
+            if (handler.Authorization is null)
             {
                 continue;
             }
@@ -137,11 +182,12 @@ internal sealed partial class EventDispatcher
             bool allowed;
             try
             {
-                allowed = await authorizer.IsAllowedAsync(handler, socket, channel).ConfigureAwait(false);
+                allowed = (handler.Channel is not null && !handler.Channel.IsMatch(channel))
+                    || await authorizer.IsAllowedAsync(handler, socket, channel).ConfigureAwait(false);
             }
             catch (Exception exception)
             {
-                // An authorization handler that throws refuses (fail closed).
+                // An authorization handler (or a channel pattern) that throws refuses (fail closed).
                 LogHandlerFailed(exception, handler.Name, SocketIoEvent.Subscribe, socket.SessionId);
                 allowed = false;
             }
@@ -149,6 +195,27 @@ internal sealed partial class EventDispatcher
             if (!allowed)
             {
                 LogNotAuthorized(handler.Name, SocketIoEvent.Subscribe, socket.SessionId);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether every channel pattern of the handlers can be matched against <paramref name="channel"/>
+    /// within the match timeout. A name chosen to make a pattern backtrack for long is refused before the session
+    /// joins it, so that no later event of the session pays for it again.</summary>
+    private bool CanMatchChannel(SocketHandle socket, string channel)
+    {
+        foreach (var handler in registry.WithDistinctChannelPatterns)
+        {
+            try
+            {
+                handler.Channel!.IsMatch(channel);
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+            {
+                LogChannelNameTimedOut(socket.SessionId, channel.Length, handler.Name, handler.Channel!.MatchTimeout.TotalSeconds);
                 return false;
             }
         }
@@ -167,6 +234,12 @@ internal sealed partial class EventDispatcher
 
     [LoggerMessage(301, LogLevel.Debug, "The handler {Handler} of session {SessionId} was cancelled through its CancellationToken.")]
     private partial void LogHandlerCancelled(string handler, string sessionId);
+
+    [LoggerMessage(304, LogLevel.Error, "Disposing the services of the {Event} handlers of session {SessionId} threw; the event counts as failed.")]
+    private partial void LogScopeDisposeFailed(Exception exception, SocketIoEvent @event, string sessionId);
+
+    [LoggerMessage(305, LogLevel.Warning, "Session {SessionId} may not subscribe to a channel whose name ({Length} characters) did not finish matching the channel pattern of the handler {Handler} within {Seconds} s.")]
+    private partial void LogChannelNameTimedOut(string sessionId, int length, string handler, double seconds);
 
     [LoggerMessage(303, LogLevel.Warning, "The handler {Handler} of session {SessionId} did not run: the host has stopped.")]
     private partial void LogHandlerSkipped(string handler, string sessionId);

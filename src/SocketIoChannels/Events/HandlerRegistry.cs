@@ -27,7 +27,14 @@ internal sealed class HandlerRegistry
         }
 
         byEvent = lists.Select(list => list.ToArray()).ToArray();
+        WithDistinctChannelPatterns = byEvent.SelectMany(handlers => handlers)
+            .Where(handler => handler.Channel is not null)
+            .DistinctBy(handler => handler.Channel!.ToString())
+            .ToArray();
     }
+
+    /// <summary>One handler for each distinct channel pattern, of any event.</summary>
+    public IReadOnlyList<HandlerMethod> WithDistinctChannelPatterns { get; }
 
     public IReadOnlyList<HandlerMethod> For(SocketIoEvent @event) => byEvent[(int)@event];
 

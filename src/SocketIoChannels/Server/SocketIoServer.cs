@@ -12,8 +12,9 @@ namespace SocketIoChannels.Server;
 
 /// <summary>
 /// Starts sessions and runs one loop per session, the django-socketio view: OnConnect, then each inbound command in
-/// order (subscribe, unsubscribe, message), then, once the session ended, OnDisconnect, OnUnsubscribe for each
-/// remaining channel, OnFinish, and the channels are left.
+/// order (subscribe, unsubscribe, message), then, once the session ended, OnDisconnect (only when the client went
+/// away: not after a handler error that ends the session, nor when the host stops), OnUnsubscribe for each
+/// remaining channel, OnFinish, and the channels are left. The teardown runs whatever happened before it.
 /// </summary>
 internal sealed partial class SocketIoServer : ISessionStarter
 {
@@ -78,34 +79,28 @@ internal sealed partial class SocketIoServer : ISessionStarter
         var socket = new SocketHandle(session, broadcaster, channels, metrics);
         try
         {
-            if (!await dispatcher.DispatchAsync(SocketIoEvent.Connect, socket).ConfigureAwait(false))
+            try
             {
-                EndAfterHandlerError(session);
-            }
-
-            while (await session.Inbound.WaitToReadAsync().ConfigureAwait(false))
-            {
-                while (session.Inbound.TryRead(out var commands))
+                if (await HandleEventsAsync(socket).ConfigureAwait(false) && session.EndReason != SessionEndReason.AppShutdown)
                 {
-                    metrics.MessagesReceived(session.Transport, commands.Count);
-                    foreach (var command in commands)
-                    {
-                        await HandleAsync(socket, command).ConfigureAwait(false);
-                    }
+                    // The client went away (or was disconnected). Not on a handler error with
+                    // CloseSessionOnHandlerError, nor when the host stops: django-socketio's view fires on_disconnect
+                    // only when it reads the end of the connection; its client_end_all at shutdown does not.
+                    await dispatcher.DispatchAsync(SocketIoEvent.Disconnect, socket, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
                 }
             }
+            catch (Exception exception)
+            {
+                LogLoopFailed(exception, session.Id);
+                session.End(SessionEndReason.Error);
+            }
 
-            await dispatcher.DispatchAsync(SocketIoEvent.Disconnect, socket, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
+            // client_end: runs whatever happened above.
             await TearDownAsync(socket).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            LogLoopFailed(exception, session.Id);
-            session.End(SessionEndReason.Error);
-            LeaveChannels(session);
         }
         finally
         {
+            LeaveChannels(session); // nothing left to leave unless the teardown itself failed
             lock (loops)
             {
                 loops.TryRemove(session, out _);
@@ -115,7 +110,38 @@ internal sealed partial class SocketIoServer : ISessionStarter
         }
     }
 
-    private async ValueTask HandleAsync(SocketHandle socket, InboundCommand command)
+    /// <summary>OnConnect, then each inbound command in order until the session ends. Returns
+    /// <see langword="false"/> when it stopped at a handler error (<see cref="SocketIoOptions.CloseSessionOnHandlerError"/>):
+    /// then nothing after the failing event was handled, as django-socketio's view, which ends its loop at the
+    /// exception.</summary>
+    private async Task<bool> HandleEventsAsync(SocketHandle socket)
+    {
+        var session = socket.Session;
+        if (!await dispatcher.DispatchAsync(SocketIoEvent.Connect, socket).ConfigureAwait(false) && StopAfterHandlerError(session))
+        {
+            return false;
+        }
+
+        while (await session.Inbound.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (session.Inbound.TryRead(out var commands))
+            {
+                metrics.MessagesReceived(session.Transport, commands.Count);
+                foreach (var command in commands)
+                {
+                    if (!await HandleAsync(socket, command).ConfigureAwait(false) && StopAfterHandlerError(session))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Handles one command; returns <see langword="false"/> when a handler threw.</summary>
+    private async ValueTask<bool> HandleAsync(SocketHandle socket, InboundCommand command)
     {
         var session = socket.Session;
         bool succeeded;
@@ -124,9 +150,10 @@ internal sealed partial class SocketIoServer : ISessionStarter
             case InboundCommandKind.Subscribe:
                 if (!await dispatcher.MaySubscribeAsync(socket, command.Channel!).ConfigureAwait(false))
                 {
-                    // A private channel this user may not join: not subscribed, no OnSubscribe, no log line.
+                    // A private channel this user may not join, or a name that times a channel pattern out: not
+                    // subscribed, no OnSubscribe, no log line.
                     LogSubscriptionRefused(session.Id, command.Channel!);
-                    return;
+                    return true;
                 }
 
                 socket.Subscribe(command.Channel!);
@@ -144,10 +171,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
                 break;
         }
 
-        if (!succeeded)
-        {
-            EndAfterHandlerError(session);
-        }
+        return succeeded;
     }
 
     private void Log(bool succeeded, Session session, string type, Newtonsoft.Json.Linq.JToken? message, string? channel)
@@ -159,25 +183,42 @@ internal sealed partial class SocketIoServer : ISessionStarter
         }
     }
 
-    private void EndAfterHandlerError(Session session)
+    /// <summary>After a handler error: whether to stop handling this session's events (and end it).</summary>
+    private bool StopAfterHandlerError(Session session)
     {
-        if (options.CloseSessionOnHandlerError)
+        if (!options.CloseSessionOnHandlerError)
         {
-            session.End(SessionEndReason.Error);
+            return false;
         }
+
+        session.End(SessionEndReason.Error);
+        return true;
     }
 
     private async Task TearDownAsync(SocketHandle socket)
     {
         // client_end: OnUnsubscribe for each channel while still subscribed, then OnFinish, then leave them. The
         // session has ended, so these handlers get a token that fires only when the host gives up waiting for them.
+        // The dispatcher keeps handler exceptions in; anything else is logged and the teardown goes on.
         foreach (var channel in socket.Session.GetChannels())
         {
-            await dispatcher.DispatchAsync(SocketIoEvent.Unsubscribe, socket, channel: channel, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
+            await TearDownStepAsync(socket, SocketIoEvent.Unsubscribe, channel).ConfigureAwait(false);
         }
 
-        await dispatcher.DispatchAsync(SocketIoEvent.Finish, socket, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
+        await TearDownStepAsync(socket, SocketIoEvent.Finish, null).ConfigureAwait(false);
         LeaveChannels(socket.Session);
+    }
+
+    private async Task TearDownStepAsync(SocketHandle socket, SocketIoEvent @event, string? channel)
+    {
+        try
+        {
+            await dispatcher.DispatchAsync(@event, socket, channel: channel, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            LogLoopFailed(exception, socket.SessionId);
+        }
     }
 
     private void LeaveChannels(Session session)
@@ -229,7 +270,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         }
     }
 
-    [LoggerMessage(230, LogLevel.Debug, "Session {SessionId} may not subscribe to {Channel}: an [Authorize] OnSubscribe handler refused it.")]
+    [LoggerMessage(230, LogLevel.Debug, "Session {SessionId} may not subscribe to {Channel}: an [Authorize] OnSubscribe handler refused it, or its name cannot be matched against the handlers' channel patterns in time.")]
     private partial void LogSubscriptionRefused(string sessionId, string channel);
 
     [LoggerMessage(220, LogLevel.Error, "The loop of session {SessionId} failed; the session was ended.")]
