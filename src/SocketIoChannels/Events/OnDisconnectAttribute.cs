@@ -1,6 +1,8 @@
 namespace SocketIoChannels;
 
-/// <summary>Runs the method when the client's connection ended (closed, timed out or dropped), before the teardown events.</summary>
+/// <summary>Runs the method when the client's connection ended (closed, timed out, dropped or disconnected by the
+/// server), before the teardown events. It does not run when the host stops (the client did not disconnect), nor
+/// after a handler error that ended the session (<c>SocketIoOptions.CloseSessionOnHandlerError</c>).</summary>
 /// <remarks>django-socketio: <c>@on_disconnect</c>.</remarks>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
 public sealed class OnDisconnectAttribute : SocketIoEventAttribute

@@ -90,7 +90,10 @@ public sealed class SocketIoOptions
     /// <remarks>Socket.IO 0.6: the <c>flashPolicyServer</c> listener option (on by default there, on 843).</remarks>
     public int? FlashPolicyPort { get; set; }
 
-    /// <summary>When <see langword="true"/>, a handler exception ends the session after the OnError handlers
-    /// ran (the original's behaviour). Default <see langword="false"/>: the session keeps running.</summary>
+    /// <summary>When <see langword="true"/>, a handler exception ends the session at the failing event, as the
+    /// original's view did: the OnError handlers run, nothing the client sent after it is handled (the rest of its
+    /// payload and the payloads queued behind it), OnDisconnect does not fire, and the teardown (OnUnsubscribe for
+    /// each channel, OnFinish) runs. The same for a failing OnConnect. Default <see langword="false"/>: the
+    /// session keeps running.</summary>
     public bool CloseSessionOnHandlerError { get; set; }
 }
