@@ -155,8 +155,11 @@ public abstract class SocketIoTestClient : IAsyncDisposable
     {
         sessionId.TrySetException(new InvalidOperationException($"{Transport} connection closed before the session id arrived: {reason}"));
         CloseReason = reason;
-        received.Writer.TryComplete();
+
+        // Closed first: a reader woken by the end of the messages must find the close complete (the fuzz
+        // properties tell a close from a lost message with `when (client.Closed.IsCompleted)`).
         closed.TrySetResult();
+        received.Writer.TryComplete();
     }
 
     public string? CloseReason { get; private set; }
