@@ -15,12 +15,14 @@ internal sealed partial class EventDispatcher
 {
     private readonly HandlerRegistry registry;
     private readonly IServiceScopeFactory scopes;
+    private readonly IServiceProvider root;
     private readonly EventAuthorizer authorizer;
     private readonly ILogger<EventDispatcher> logger;
     private volatile bool halted;
 
-    public EventDispatcher(HandlerRegistry registry, IServiceScopeFactory scopes, EventAuthorizer authorizer, ILogger<EventDispatcher> logger)
+    public EventDispatcher(HandlerRegistry registry, IServiceScopeFactory scopes, IServiceProvider root, EventAuthorizer authorizer, ILogger<EventDispatcher> logger)
     {
+        this.root = root;
         this.registry = registry;
         this.scopes = scopes;
         this.authorizer = authorizer;
@@ -48,35 +50,99 @@ internal sealed partial class EventDispatcher
         using var activity = SocketIoActivitySource.Source.HasListeners()
             ? SocketIoActivitySource.StartEvent(@event, socket.SessionId, socket.Transport, channel, channel is null ? socket.Session.GetChannels() : null)
             : null;
-        var scope = scopes.CreateAsyncScope();
-        var invocation = new EventInvocation
-        {
-            Event = @event,
-            Socket = socket,
-            Services = scope.ServiceProvider,
-            Message = message,
-            Channel = channel,
-            Exception = exception,
-            CancellationToken = cancellationToken ?? socket.Session.EndedToken,
-        };
 
+        // The invocation is made when the first handler that applies is about to run, and the DI scope when the
+        // first that uses services is: an event no handler applies to (a channel-bound handler, another channel)
+        // costs neither, one whose handlers need no service costs no scope.
+        EventInvocation? invocation = null;
+        AsyncServiceScope scope = default;
+        var scoped = false;
         Exception? failure = null;
         var cancelled = false;
         try
         {
-            (failure, cancelled) = await RunHandlersAsync(handlers, invocation).ConfigureAwait(false);
+            string[]? socketChannels = null;
+            foreach (var handler in handlers)
+            {
+                try
+                {
+                    if (handler.Channel is not null)
+                    {
+                        socketChannels ??= socket.Session.GetChannels();
+                    }
+
+                    if (!handler.Applies(channel, exception, socketChannels ?? []))
+                    {
+                        continue; // a pattern that times out on a channel throws: that counts as this handler failing
+                    }
+
+                    if (halted)
+                    {
+                        LogHandlerSkipped(handler.Name, socket.SessionId);
+                        break;
+                    }
+
+                    if (handler.Authorization is not null && !await authorizer.IsAllowedAsync(handler, socket, channel).ConfigureAwait(false))
+                    {
+                        LogNotAuthorized(handler.Name, @event, socket.SessionId);
+                        continue;
+                    }
+
+                    invocation ??= new EventInvocation
+                    {
+                        Event = @event,
+                        Socket = socket,
+                        Services = root,
+                        Message = message,
+                        Channel = channel,
+                        Exception = exception,
+                        CancellationToken = cancellationToken ?? socket.Session.EndedToken,
+                    };
+
+                    if (handler.UsesServices && !scoped)
+                    {
+                        scope = scopes.CreateAsyncScope();
+                        scoped = true;
+                        invocation.Services = scope.ServiceProvider;
+                    }
+
+                    await handler.InvokeAsync(invocation).ConfigureAwait(false);
+                }
+                catch (Exception thrown)
+                {
+                    failure = thrown;
+                    cancelled = thrown is OperationCanceledException && invocation is not null && invocation.CancellationToken.IsCancellationRequested;
+                    if (cancelled)
+                    {
+                        LogHandlerCancelled(handler.Name, socket.SessionId);
+                    }
+                    else if (thrown is MessageBindingException)
+                    {
+                        LogMessageNotBound(handler.Name, socket.SessionId, thrown.Message);
+                    }
+                    else
+                    {
+                        LogHandlerFailed(thrown, handler.Name, @event, socket.SessionId);
+                    }
+
+                    break; // the remaining handlers of the event are skipped
+                }
+            }
         }
         finally
         {
-            try
+            if (scoped)
             {
-                await scope.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception thrown)
-            {
-                // A scoped service's Dispose threw: the event failed, after its handlers ran.
-                LogScopeDisposeFailed(thrown, @event, socket.SessionId);
-                failure ??= thrown;
+                try
+                {
+                    await scope.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception thrown)
+                {
+                    // A scoped service's Dispose threw: the event failed, after its handlers ran.
+                    LogScopeDisposeFailed(thrown, @event, socket.SessionId);
+                    failure ??= thrown;
+                }
             }
         }
 
@@ -101,65 +167,6 @@ internal sealed partial class EventDispatcher
         }
 
         return false;
-    }
-
-    /// <summary>Runs the handlers that apply, in order, until one throws; returns what it threw (and whether it
-    /// was the handler's cancellation), or <see langword="null"/>. A channel pattern that times out on one of the
-    /// session's channels counts as a throw of its handler.</summary>
-    private async ValueTask<(Exception? Failure, bool Cancelled)> RunHandlersAsync(IReadOnlyList<HandlerMethod> handlers, EventInvocation invocation)
-    {
-        var socket = invocation.Socket;
-        IReadOnlyList<string>? socketChannels = null;
-        foreach (var handler in handlers)
-        {
-            try
-            {
-                if (handler.Channel is not null)
-                {
-                    socketChannels ??= socket.Session.GetChannels();
-                }
-
-                if (!handler.Applies(invocation, socketChannels ?? []))
-                {
-                    continue;
-                }
-
-                if (halted)
-                {
-                    LogHandlerSkipped(handler.Name, socket.SessionId);
-                    return (null, false);
-                }
-
-                if (handler.Authorization is not null && !await authorizer.IsAllowedAsync(handler, socket, invocation.Channel).ConfigureAwait(false))
-                {
-                    LogNotAuthorized(handler.Name, invocation.Event, socket.SessionId);
-                    continue;
-                }
-
-                await handler.InvokeAsync(invocation).ConfigureAwait(false);
-            }
-            catch (Exception thrown)
-            {
-                if (thrown is OperationCanceledException && invocation.CancellationToken.IsCancellationRequested)
-                {
-                    LogHandlerCancelled(handler.Name, socket.SessionId);
-                    return (thrown, true);
-                }
-
-                if (thrown is MessageBindingException)
-                {
-                    LogMessageNotBound(handler.Name, socket.SessionId, thrown.Message);
-                }
-                else
-                {
-                    LogHandlerFailed(thrown, handler.Name, invocation.Event, socket.SessionId);
-                }
-
-                return (thrown, false);
-            }
-        }
-
-        return (null, false);
     }
 
     /// <summary>Whether the session may subscribe to <paramref name="channel"/>: every OnSubscribe handler with

@@ -9,7 +9,9 @@ internal sealed class EventInvocation
 
     public required SocketHandle Socket { get; init; }
 
-    public required IServiceProvider Services { get; init; }
+    /// <summary>The event's DI scope; the root provider until a handler that uses services runs (see
+    /// <see cref="HandlerMethod.UsesServices"/>).</summary>
+    public required IServiceProvider Services { get; set; }
 
     public JToken? Message { get; init; }
 

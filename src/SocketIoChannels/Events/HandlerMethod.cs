@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,29 +6,39 @@ using Newtonsoft.Json.Linq;
 
 namespace SocketIoChannels.Events;
 
-/// <summary>One handler method bound to one event, with its channel pattern and parameter binders, checked at
-/// startup.</summary>
+/// <summary>One handler method bound to one event, with its channel pattern and its invoker (parameter binding
+/// compiled once, see <see cref="HandlerInvoker"/>), checked at startup.</summary>
 internal sealed class HandlerMethod
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
-    private readonly Func<EventInvocation, object?>[] binders;
+    private readonly Func<object?, EventInvocation, ValueTask> invoker;
     private readonly Type? exceptionType;
     private readonly ObjectFactory? factory;
+    private readonly bool targetIsService;
 
-    private HandlerMethod(SocketIoEvent @event, MethodInfo method, Regex? channel, Func<EventInvocation, object?>[] binders, Type? exceptionType)
+    private HandlerMethod(SocketIoEvent @event, MethodInfo method, Regex? channel, Func<object?, EventInvocation, ValueTask> invoker, Type? exceptionType,
+        IServiceProviderIsService? isService, bool bindsServices)
     {
         Event = @event;
         Method = method;
         Channel = channel;
-        this.binders = binders;
+        this.invoker = invoker;
         this.exceptionType = exceptionType;
         Authorization = HandlerAuthorization.For(method);
         if (!method.IsStatic)
         {
             factory = ActivatorUtilities.CreateFactory(method.DeclaringType!, Type.EmptyTypes);
+            targetIsService = isService is null || isService.IsService(method.DeclaringType!);
         }
+
+        UsesServices = bindsServices || targetIsService || (factory is not null && method.DeclaringType!.GetConstructors().Any(c => c.GetParameters().Length > 0));
     }
+
+    /// <summary>Whether a call needs the event's DI scope: a service parameter, or a handler instance that is a
+    /// registered service or whose constructor takes services. When no handler of an event does, the event runs
+    /// without a scope.</summary>
+    public bool UsesServices { get; }
 
     public SocketIoEvent Event { get; }
 
@@ -40,10 +51,11 @@ internal sealed class HandlerMethod
 
     public string Name => Method.DeclaringType!.Name + "." + Method.Name;
 
-    /// <summary>Whether this handler runs for the invocation: channel pattern and exception type.</summary>
-    public bool Applies(EventInvocation invocation, IReadOnlyList<string> socketChannels)
+    /// <summary>Whether this handler runs for an event: channel pattern and exception type. Throws
+    /// <see cref="RegexMatchTimeoutException"/> when the pattern does not finish matching a channel in time.</summary>
+    public bool Applies(string? channel, Exception? exception, string[] socketChannels)
     {
-        if (exceptionType is not null && !exceptionType.IsInstanceOfType(invocation.Exception))
+        if (exceptionType is not null && !exceptionType.IsInstanceOfType(exception))
         {
             return false;
         }
@@ -53,14 +65,14 @@ internal sealed class HandlerMethod
             return true; // port decision 1: unbound handlers fire for every session
         }
 
-        if (invocation.Event is SocketIoEvent.Subscribe or SocketIoEvent.Unsubscribe)
+        if (Event is SocketIoEvent.Subscribe or SocketIoEvent.Unsubscribe)
         {
-            return invocation.Channel is not null && Channel.IsMatch(invocation.Channel);
+            return channel is not null && Channel.IsMatch(channel);
         }
 
-        foreach (var channel in socketChannels)
+        foreach (var socketChannel in socketChannels)
         {
-            if (Channel.IsMatch(channel))
+            if (Channel.IsMatch(socketChannel))
             {
                 return true;
             }
@@ -69,35 +81,17 @@ internal sealed class HandlerMethod
         return false;
     }
 
-    public async ValueTask InvokeAsync(EventInvocation invocation)
+    /// <summary>Calls the method: the handler instance from the event's scope (registered, or created with its
+    /// constructor's services), then the compiled invoker. Exceptions of the method come out unwrapped.</summary>
+    public ValueTask InvokeAsync(EventInvocation invocation)
     {
-        var target = factory is null ? null : invocation.Services.GetService(Method.DeclaringType!) ?? factory(invocation.Services, null);
-        var arguments = new object?[binders.Length];
-        for (var i = 0; i < binders.Length; i++)
+        object? target = null;
+        if (factory is not null)
         {
-            arguments[i] = binders[i](invocation);
+            target = (targetIsService ? invocation.Services.GetService(Method.DeclaringType!) : null) ?? factory(invocation.Services, null);
         }
 
-        object? result;
-        try
-        {
-            result = Method.Invoke(target, arguments);
-        }
-        catch (TargetInvocationException exception) when (exception.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception.InnerException);
-            throw;
-        }
-
-        switch (result)
-        {
-            case Task task:
-                await task.ConfigureAwait(false);
-                break;
-            case ValueTask valueTask:
-                await valueTask.ConfigureAwait(false);
-                break;
-        }
+        return invoker(target, invocation);
     }
 
     /// <summary>Builds the handler of one attribute on one method, or throws naming the method and the problem.</summary>
@@ -150,61 +144,66 @@ internal sealed class HandlerMethod
         }
 
         var parameters = method.GetParameters();
-        var binders = new Func<EventInvocation, object?>[parameters.Length];
+        var binders = new Expression[parameters.Length];
         var messageBound = false;
+        var bindsServices = false;
         var channelBound = false;
         Type? exceptionType = null;
         for (var i = 0; i < parameters.Length; i++)
         {
             var parameter = parameters[i];
             var type = parameter.ParameterType;
-            Func<EventInvocation, object?>? binder = null;
+            Expression? binder = null;
             if (type.IsByRef)
             {
                 throw Unbindable(name, attribute.Event, parameter, "ref and out parameters are not supported");
             }
 
+            var invocation = HandlerInvoker.Invocation;
+            var session = Expression.Property(Expression.Property(invocation, nameof(EventInvocation.Socket)), nameof(SocketHandle.Session));
             if (type == typeof(ISocket))
             {
-                binder = static invocation => invocation.Socket;
+                binder = Expression.Property(invocation, nameof(EventInvocation.Socket));
             }
             else if (type == typeof(SocketIoRequest))
             {
-                binder = static invocation => invocation.Socket.Session.Request;
+                binder = Expression.Property(session, nameof(Sessions.Session.Request));
             }
             else if (type == typeof(IDictionary<string, object?>) || type == typeof(Dictionary<string, object?>))
             {
-                binder = static invocation => invocation.Socket.Session.Context;
+                binder = Expression.Property(session, nameof(Sessions.Session.Context));
             }
             else if (type == typeof(CancellationToken))
             {
-                binder = static invocation => invocation.CancellationToken;
+                binder = Expression.Property(invocation, nameof(EventInvocation.CancellationToken));
             }
             else if (typeof(Exception).IsAssignableFrom(type) && attribute.Event == SocketIoEvent.Error && exceptionType is null)
             {
                 exceptionType = type;
-                binder = static invocation => invocation.Exception;
+                binder = Expression.Property(invocation, nameof(EventInvocation.Exception));
             }
             else if (type == typeof(string) && attribute.Event is SocketIoEvent.Subscribe or SocketIoEvent.Unsubscribe && !channelBound)
             {
                 channelBound = true;
-                binder = static invocation => invocation.Channel;
+                binder = Expression.Property(invocation, nameof(EventInvocation.Channel));
             }
             else if (attribute.Event == SocketIoEvent.Message && !messageBound && IsMessageParameter(parameter, isService))
             {
                 messageBound = true;
-                binder = MessageBinder(type);
+                binder = MessageBinding.For(type, invocation);
             }
             else if (isService is null || isService.IsService(type))
             {
-                var serviceType = type;
-                binder = invocation => invocation.Services.GetRequiredService(serviceType);
+                bindsServices = true;
+                binder = Expression.Call(
+                    typeof(ServiceProviderServiceExtensions), nameof(ServiceProviderServiceExtensions.GetRequiredService), [type],
+                    Expression.Property(invocation, nameof(EventInvocation.Services)));
             }
 
             binders[i] = binder ?? throw Unbindable(name, attribute.Event, parameter, null);
         }
 
-        return new HandlerMethod(attribute.Event, method, regex, binders, exceptionType);
+        return new HandlerMethod(attribute.Event, method, regex, HandlerInvoker.Compile(method, binders), exceptionType, isService, bindsServices);
     }
 
     private static bool IsMessageParameter(ParameterInfo parameter, IServiceProviderIsService? isService)
@@ -221,37 +220,6 @@ internal sealed class HandlerMethod
         }
 
         return isService is not null && !isService.IsService(type);
-    }
-
-    private static Func<EventInvocation, object?> MessageBinder(Type type)
-    {
-        if (type == typeof(string))
-        {
-            return static invocation => invocation.Message switch
-            {
-                JValue { Type: JTokenType.String } value => (string)value.Value!,
-                null => null,
-                var token => token.ToString(Newtonsoft.Json.Formatting.None),
-            };
-        }
-
-        if (type.IsAssignableFrom(typeof(JValue)) || type == typeof(JToken) || type == typeof(object))
-        {
-            return static invocation => invocation.Message;
-        }
-
-        return invocation =>
-        {
-            try
-            {
-                return invocation.Message?.ToObject(type);
-            }
-            catch (Exception exception) when (exception is Newtonsoft.Json.JsonException or ArgumentException or FormatException or InvalidCastException or OverflowException)
-            {
-                throw new MessageBindingException(
-                    $"The message could not be converted to {type.Name} for the handler {invocation.Event}: {exception.Message}", exception);
-            }
-        };
     }
 
     private static InvalidOperationException Unbindable(string name, SocketIoEvent @event, ParameterInfo parameter, string? reason)
