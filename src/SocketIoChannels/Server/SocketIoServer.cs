@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SocketIoChannels.Broadcasting;
 using SocketIoChannels.Channels;
 using SocketIoChannels.Diagnostics;
@@ -22,7 +21,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
     private readonly SocketIoBroadcaster broadcaster;
     private readonly EventDispatcher dispatcher;
     private readonly MessageLog messageLog;
-    private readonly SocketIoOptions options;
+    private readonly SessionLoopSettings settings;
     private readonly ILogger<SocketIoServer> logger;
     private readonly SocketIoMetrics metrics;
     private readonly ConcurrentDictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance);
@@ -30,7 +29,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
     private volatile bool stopping;
 
     public SocketIoServer(SessionStore store, ChannelRegistry<Session> channels, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
-        MessageLog messageLog, IOptions<SocketIoOptions> options, SocketIoMetrics metrics, ILogger<SocketIoServer> logger)
+        MessageLog messageLog, SessionLoopSettings settings, SocketIoMetrics metrics, ILogger<SocketIoServer> logger)
     {
         this.metrics = metrics;
         this.store = store;
@@ -38,7 +37,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         this.broadcaster = broadcaster;
         this.dispatcher = dispatcher;
         this.messageLog = messageLog;
-        this.options = options.Value;
+        this.settings = settings;
         this.logger = logger;
     }
 
@@ -161,7 +160,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
 
     private void EndAfterHandlerError(Session session)
     {
-        if (options.CloseSessionOnHandlerError)
+        if (settings.CloseSessionOnHandlerError)
         {
             session.End(SessionEndReason.Error);
         }
