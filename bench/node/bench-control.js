@@ -55,10 +55,28 @@ function createControl(target) {
     if (mode === 'window') armAckTimeout();
   }
 
+  // One broadcast every `ms` on a fixed grid from the start, as .NET's PeriodicTimer in Publisher.cs does:
+  // setInterval would add each tick's lateness to the next one and publish fewer broadcasts on a loaded machine.
+  // A tick later than a whole period fires at once, then the grid resumes (no burst of missed ticks).
+  function every(ms) {
+    const start = performance.now();
+    let k = 0;
+    const tick = () => {
+      if (mode !== 'every') return;
+      publish();
+      k++;
+      const now = performance.now();
+      const delay = start + (k * ms) - now;
+      if (delay < 0) k = Math.floor((now - start) / ms);
+      interval = setTimeout(tick, Math.max(0, delay));
+    };
+    interval = setTimeout(tick, ms);
+  }
+
   function stop() {
     mode = null;
     clearTimeout(ackTimer);
-    clearInterval(interval);
+    clearTimeout(interval);
     ackTimer = interval = null;
   }
 
@@ -80,7 +98,7 @@ function createControl(target) {
       case 'every':
         stop();
         mode = 'every';
-        interval = setInterval(publish, parseFloat(arg));
+        every(parseFloat(arg));
         break;
       case 'stop':
         stop();

@@ -25,6 +25,7 @@ internal static class ServerKinds
     public static string? Skip(string scenario, string server) => (scenario, server) switch
     {
         ("polling", "raw") => "the raw WebSocket server has no long-polling transport",
+        (_, "node06") when IsV5(scenario) => "socket.io 0.6.18 speaks Socket.IO 0.6 only",
         (_, "node06") when scenario != "polling" => "socket.io 0.6.18 speaks WebSocket hixie-75/76 only (not RFC 6455): only the polling scenario runs against it",
         (_, "node48") when !IsV5(scenario) => "socket.io 4.8 speaks Engine.IO 4 / Socket.IO 5 only: its scenarios are fanout5, idle5, polling5",
         (_, "signalr" or "raw") when IsV5(scenario) => "no Engine.IO 4 / Socket.IO 5 client for it: its rows in the v5 tables are its own protocol's runs of fanout/idle",
