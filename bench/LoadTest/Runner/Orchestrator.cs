@@ -37,6 +37,18 @@ internal static class Orchestrator
         var facts = MachineFacts.Read();
         var started = DateTime.UtcNow;
         var results = new List<RunResult>();
+        if (servers.Any(ServerKinds.IsNode) && ServerKinds.NodeProblem(facts.Node) is { } nodeProblem)
+        {
+            if (serversByName)
+            {
+                Console.Error.WriteLine("cannot start the node servers: " + nodeProblem);
+                return 2;
+            }
+
+            Console.WriteLine("node06, node48 skipped: " + nodeProblem);
+            servers = [.. servers.Where(s => !ServerKinds.IsNode(s))];
+        }
+
         var unsupported = new Dictionary<string, string>(StringComparer.Ordinal); // server -> why it cannot run v5
 
         foreach (var scenario in scenarios)

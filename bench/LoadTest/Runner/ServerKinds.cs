@@ -40,21 +40,34 @@ internal static class ServerKinds
             return new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "LoadTest"), ("server " + server + " " + extra).TrimEnd());
         }
 
-        var directory = NodeDirectory();
-        if (!Directory.Exists(Path.Combine(directory, "node_modules")))
-        {
-            throw new InvalidOperationException($"{directory}/node_modules is missing: run `npm ci` there (bench/run.sh does)");
-        }
-
+        var directory = NodeDirectory() ?? throw new InvalidOperationException("bench/node (node06.js, node48.js) not found");
         var info = new ProcessStartInfo("node") { WorkingDirectory = directory };
         info.ArgumentList.Add("--expose-gc");
         info.ArgumentList.Add(Path.Combine(directory, server + ".js"));
         return info;
     }
 
+    /// <summary>Why the node servers cannot start here (no node on PATH, bench/node or its node_modules missing),
+    /// or null when they can. <paramref name="nodeVersion"/> is what <c>node --version</c> said, or "not found".</summary>
+    public static string? NodeProblem(string nodeVersion)
+    {
+        if (nodeVersion == "not found")
+        {
+            return "node is not on PATH";
+        }
+
+        var directory = NodeDirectory();
+        if (directory is null)
+        {
+            return "bench/node (node06.js, node48.js) not found above " + AppContext.BaseDirectory + " or the current directory";
+        }
+
+        return Directory.Exists(Path.Combine(directory, "node_modules")) ? null : $"{directory}/node_modules is missing: run `npm ci` there (bench/run.sh does)";
+    }
+
     /// <summary>bench/node: under the current directory (bench/run.sh runs from the repository root), else above
     /// this executable (bench/LoadTest/bin/CONFIG/TFM/).</summary>
-    private static string NodeDirectory()
+    private static string? NodeDirectory()
     {
         var fromCurrent = Path.Combine(Directory.GetCurrentDirectory(), "bench", "node");
         if (File.Exists(Path.Combine(fromCurrent, "node06.js")))
@@ -71,6 +84,6 @@ internal static class ServerKinds
             }
         }
 
-        throw new InvalidOperationException("bench/node (node06.js, node48.js) not found above " + AppContext.BaseDirectory);
+        return null;
     }
 }
