@@ -97,9 +97,14 @@ internal static class Orchestrator
                         {
                             // The client printed why (e.g. ours before Engine.IO 4 support): a failure when this server was
                             // asked for by name, otherwise a run that is reported as not run.
-                            unsupported[server] = "does not answer an Engine.IO 4 handshake (see the client's line above)";
+                            var cause = ServerKinds.IsV5(scenario) ? "does not answer an Engine.IO 4 handshake" : "cannot run this scenario";
+                            if (ServerKinds.IsV5(scenario))
+                            {
+                                unsupported[server] = cause;
+                            }
+
                             values = Unsupported(serversByName);
-                            Console.WriteLine($"{scenario,-8} {server,-8} #{repeat}: {(serversByName ? "FAILED" : "not run")}: {server} {unsupported[server]}");
+                            Console.WriteLine($"{scenario,-8} {server,-8} #{repeat}: {(serversByName ? "FAILED" : "not run")}: {server} {cause} (see the client's line above)");
                         }
                         else
                         {
