@@ -48,7 +48,7 @@ internal sealed partial class EventDispatcher
         }
 
         using var activity = SocketIoActivitySource.Source.HasListeners()
-            ? SocketIoActivitySource.StartEvent(@event, socket.SessionId, socket.Transport, channel, channel is null ? socket.Session.GetChannels() : null)
+            ? SocketIoActivitySource.StartEvent(SocketIoEventNames.TagValue(@event), socket.SessionId, socket.Transport, channel, channel is null ? socket.Session.GetChannels() : null)
             : null;
 
         // The invocation is made when the first handler that applies is about to run, and the DI scope when the

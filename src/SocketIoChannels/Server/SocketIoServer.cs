@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SocketIoChannels.Broadcasting;
-using SocketIoChannels.Channels;
 using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Events;
 using SocketIoChannels.Protocol;
@@ -19,27 +17,27 @@ namespace SocketIoChannels.Server;
 internal sealed partial class SocketIoServer : ISessionStarter
 {
     private readonly SessionStore store;
-    private readonly ChannelRegistry<Session> channels;
+    private readonly ChannelMembership membership;
     private readonly SocketIoBroadcaster broadcaster;
     private readonly EventDispatcher dispatcher;
     private readonly MessageLog messageLog;
-    private readonly SocketIoOptions options;
+    private readonly SessionLoopSettings settings;
     private readonly ILogger<SocketIoServer> logger;
     private readonly SocketIoMetrics metrics;
     private readonly ConcurrentDictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance);
     private readonly CancellationTokenSource teardownAbandoned = new();
     private volatile bool stopping;
 
-    public SocketIoServer(SessionStore store, ChannelRegistry<Session> channels, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
-        MessageLog messageLog, IOptions<SocketIoOptions> options, SocketIoMetrics metrics, ILogger<SocketIoServer> logger)
+    public SocketIoServer(SessionStore store, ChannelMembership membership, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
+        MessageLog messageLog, SessionLoopSettings settings, SocketIoMetrics metrics, ILogger<SocketIoServer> logger)
     {
         this.metrics = metrics;
         this.store = store;
-        this.channels = channels;
+        this.membership = membership;
         this.broadcaster = broadcaster;
         this.dispatcher = dispatcher;
         this.messageLog = messageLog;
-        this.options = options.Value;
+        this.settings = settings;
         this.logger = logger;
     }
 
@@ -76,7 +74,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
     private async Task RunAsync(Session session)
     {
         await Task.Yield(); // off the request's thread before any handler runs
-        var socket = new SocketHandle(session, broadcaster, channels, metrics);
+        var socket = new SocketHandle(session, broadcaster, membership, metrics);
         try
         {
             try
@@ -100,7 +98,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         }
         finally
         {
-            LeaveChannels(session); // nothing left to leave unless the teardown itself failed
+            membership.LeaveAll(session); // nothing left to leave unless the teardown itself failed
             lock (loops)
             {
                 loops.TryRemove(session, out _);
@@ -156,12 +154,12 @@ internal sealed partial class SocketIoServer : ISessionStarter
                     return true;
                 }
 
-                socket.Subscribe(command.Channel!);
+                membership.SubscribeFromClient(session, command.Channel!);
                 succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Subscribe, socket, channel: command.Channel).ConfigureAwait(false);
                 Log(succeeded, session, "subscribe", null, command.Channel);
                 break;
             case InboundCommandKind.Unsubscribe:
-                socket.Unsubscribe(command.Channel!);
+                membership.Unsubscribe(session, command.Channel!);
                 succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Unsubscribe, socket, channel: command.Channel).ConfigureAwait(false);
                 Log(succeeded, session, "unsubscribe", null, command.Channel);
                 break;
@@ -186,7 +184,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
     /// <summary>After a handler error: whether to stop handling this session's events (and end it).</summary>
     private bool StopAfterHandlerError(Session session)
     {
-        if (!options.CloseSessionOnHandlerError)
+        if (!settings.CloseSessionOnHandlerError)
         {
             return false;
         }
@@ -206,7 +204,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         }
 
         await TearDownStepAsync(socket, SocketIoEvent.Finish, null).ConfigureAwait(false);
-        LeaveChannels(socket.Session);
+        membership.LeaveAll(socket.Session);
     }
 
     private async Task TearDownStepAsync(SocketHandle socket, SocketIoEvent @event, string? channel)
@@ -218,19 +216,6 @@ internal sealed partial class SocketIoServer : ISessionStarter
         catch (Exception exception)
         {
             LogLoopFailed(exception, socket.SessionId);
-        }
-    }
-
-    private void LeaveChannels(Session session)
-    {
-        foreach (var channel in session.GetChannels())
-        {
-            session.RemoveChannel(channel);
-            if (channels.Remove(channel, session))
-            {
-                broadcaster.Backplane.DeactivateChannel(channel);
-                metrics.Unsubscribed();
-            }
         }
     }
 

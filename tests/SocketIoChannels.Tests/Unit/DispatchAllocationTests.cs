@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 using Newtonsoft.Json.Linq;
 using SocketIoChannels.Broadcasting;
-using SocketIoChannels.Channels;
 using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Events;
 using SocketIoChannels.Sessions;
@@ -39,7 +38,7 @@ public sealed class DispatchAllocationTests
         var request = new SocketIoRequest("GET", "http", "127.0.0.1", string.Empty, "/socket.io/websocket", string.Empty,
             new Dictionary<string, string>(), new Dictionary<string, string>(), new ClaimsPrincipal(new ClaimsIdentity()), IPAddress.Loopback);
         var session = services.GetRequiredService<SessionStore>().Create("websocket", request);
-        var socket = new SocketHandle(session, services.GetRequiredService<SocketIoBroadcaster>(), services.GetRequiredService<ChannelRegistry<Session>>(),
+        var socket = new SocketHandle(session, services.GetRequiredService<SocketIoBroadcaster>(), services.GetRequiredService<ChannelMembership>(),
             services.GetRequiredService<SocketIoMetrics>());
         socket.Subscribe(channel);
         return (services, session, socket);
