@@ -33,6 +33,12 @@ internal static class ClientCommandParser
                     {
                         (problems ??= []).Add("invalid JSON in a ~j~ frame: " + error);
                     }
+                    else if (token is JValue { Value: SubscribeMarker or UnsubscribeMarker or ArrayMarker } marker)
+                    {
+                        // ~j~"__subscribe__" decodes to the same string as the plain frame: the original saw no
+                        // difference.
+                        i = ParseMarker((string)marker.Value!, frames, i, commands, ref problems);
+                    }
                     else
                     {
                         commands.Add(InboundCommand.ForMessage(token));
@@ -43,53 +49,60 @@ internal static class ClientCommandParser
             }
 
             var text = frame.Text;
-            var kind = text switch
+            if (text is SubscribeMarker or UnsubscribeMarker or ArrayMarker)
             {
-                SubscribeMarker => InboundCommandKind.Subscribe,
-                UnsubscribeMarker => InboundCommandKind.Unsubscribe,
-                ArrayMarker => (InboundCommandKind?)null,
-                _ => InboundCommandKind.Message,
-            };
-
-            if (kind == InboundCommandKind.Message)
-            {
-                commands.Add(InboundCommand.ForMessage(new JValue(text)));
+                i = ParseMarker(text, frames, i, commands, ref problems);
                 continue;
             }
 
-            var next = NextDataFrame(frames, ref i);
-            if (next is null)
-            {
-                (problems ??= []).Add(text + " is the last frame of its payload: the value it announces is missing");
-                continue;
-            }
-
-            if (kind is null)
-            {
-                var token = next.Value.Kind == FrameKind.Json ? FrameCodec.TryParseJson(next.Value.Text, out _) : new JValue(next.Value.Text);
-                if (token is null)
-                {
-                    (problems ??= []).Add("invalid JSON after __array__");
-                }
-                else
-                {
-                    commands.Add(InboundCommand.ForMessage(token));
-                }
-
-                continue;
-            }
-
-            var channel = next.Value.Kind == FrameKind.Text ? next.Value.Text : JsonChannelName(next.Value.Text);
-            if (channel is null)
-            {
-                (problems ??= []).Add(text + " must be followed by a channel name, not a JSON object or array");
-                continue;
-            }
-
-            commands.Add(new InboundCommand(kind.Value, null, channel));
+            commands.Add(InboundCommand.ForMessage(new JValue(text)));
         }
 
         return problems;
+    }
+
+    /// <summary>A marker frame at <paramref name="i"/> and the value it announces; returns the index of the last
+    /// frame used.</summary>
+    private static int ParseMarker(string text, List<InboundFrame> frames, int i, List<InboundCommand> commands, ref List<string>? problems)
+    {
+        var kind = text switch
+        {
+            SubscribeMarker => InboundCommandKind.Subscribe,
+            UnsubscribeMarker => InboundCommandKind.Unsubscribe,
+            _ => (InboundCommandKind?)null,
+        };
+
+        var next = NextDataFrame(frames, ref i);
+        if (next is null)
+        {
+            (problems ??= []).Add(text + " is the last frame of its payload: the value it announces is missing");
+            return i;
+        }
+
+        if (kind is null)
+        {
+            var token = next.Value.Kind == FrameKind.Json ? FrameCodec.TryParseJson(next.Value.Text, out _) : new JValue(next.Value.Text);
+            if (token is null)
+            {
+                (problems ??= []).Add("invalid JSON after __array__");
+            }
+            else
+            {
+                commands.Add(InboundCommand.ForMessage(token));
+            }
+
+            return i;
+        }
+
+        var channel = next.Value.Kind == FrameKind.Text ? next.Value.Text : JsonChannelName(next.Value.Text);
+        if (channel is null)
+        {
+            (problems ??= []).Add(text + " must be followed by a channel name, not invalid JSON");
+            return i;
+        }
+
+        commands.Add(new InboundCommand(kind.Value, null, channel));
+        return i;
     }
 
     private static InboundFrame? NextDataFrame(List<InboundFrame> frames, ref int index)
@@ -106,9 +119,7 @@ internal static class ClientCommandParser
         return null;
     }
 
-    // Our client sends non-string values as JSON: a channel given as a number still names a channel.
+    // Our client sends non-string values as JSON: the channel is named as the page names it, by JavaScript's String().
     private static string? JsonChannelName(string json) =>
-        FrameCodec.TryParseJson(json, out _) is JValue { Value: not null } value
-            ? Convert.ToString(value.Value, System.Globalization.CultureInfo.InvariantCulture)
-            : null;
+        FrameCodec.TryParseJson(json, out _) is { } token ? JavaScriptString.From(token) : null;
 }
