@@ -57,6 +57,7 @@ public static class SocketIoChannelsServiceCollectionExtensions
                 options.HeartbeatTimeout, options.PollDuration, options.PollingCloseTimeout, options.WebSocketCloseTimeout)
             {
                 Limits = Protocol.InboundLimits.From(options),
+                MaxInboundChars = options.MaxQueuedInboundBytes,
             };
         });
         services.AddSingleton<SessionStore>();

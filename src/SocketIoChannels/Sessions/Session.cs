@@ -30,6 +30,7 @@ internal sealed class Session
     private long heartbeatCounter;
     private long heartbeatDueAt;
     private long heartbeatSentAt;
+    private int receivesWaiting; // payloads of this client waiting for room in the inbound queue (back-pressure)
     private bool awaitingEcho;
     private bool streaming;
     private int state; // 0 alive, 1 ended
@@ -44,7 +45,7 @@ internal sealed class Session
         closedAt = now;
         StartedAt = now;
         outbound = new SessionQueue<byte[]>(timings.MaxQueuedFrames, initialSize: 4);
-        inbound = new SessionQueue<InboundBatch>(64, initialSize: 1);
+        inbound = new SessionQueue<InboundBatch>(timings.MaxInboundPayloads, initialSize: 1, static batch => batch.Size, timings.MaxInboundChars);
 
         // The first frame of every session is its id (spec §2.3); nothing may go before it.
         outbound.TryWrite(FrameCodec.EncodeText(id));
@@ -117,20 +118,43 @@ internal sealed class Session
 
     /// <summary>Takes the payload of one transport message (a WebSocket message, a POST's <c>data</c>): heartbeat
     /// echoes are handled at once, every other command is queued for the session loop in order. Waits when the
-    /// loop is behind (back-pressure on this client only). Throws <see cref="InvalidPayloadException"/> when the
+    /// loop is behind (<see cref="SessionTimings.MaxInboundPayloads"/> payloads or
+    /// <see cref="SessionTimings.MaxInboundChars"/> of text wait for it): back-pressure on this client only, whose
+    /// receive loop or POST waits, never an unbounded buffer. Throws <see cref="InvalidPayloadException"/> when the
     /// payload is malformed or over a limit: then none of it is used. Returns a problem when the session ended
     /// before the commands were queued.</summary>
     public async ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, CancellationToken cancellationToken)
     {
-        if (ParsePayload(payload, normalizeNewlines) is { } batch)
+        if (ParsePayload(payload, normalizeNewlines) is not { } batch || inbound.TryWrite(batch))
         {
-            try
+            return null;
+        }
+
+        // Full (or ended). While this client waits for its own backlog, the server reads nothing more from it: a
+        // heartbeat echo it sent meanwhile sits unread behind this payload. Its echo timeout stops for that time
+        // (see Tick) and starts again once the payload went in.
+        lock (gate)
+        {
+            receivesWaiting++;
+        }
+
+        try
+        {
+            await inbound.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            return "the session ended before its messages were handled";
+        }
+        finally
+        {
+            lock (gate)
             {
-                await inbound.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException)
-            {
-                return "the session ended before its messages were handled";
+                receivesWaiting--;
+                if (awaitingEcho)
+                {
+                    heartbeatSentAt = Math.Max(heartbeatSentAt, timings.Now());
+                }
             }
         }
 
@@ -162,7 +186,7 @@ internal sealed class Session
                 }
             }
 
-            return commands.Count > 0 ? InboundBatch.From(commands) : null;
+            return commands.Count > 0 ? InboundBatch.From(commands, payload.Length) : null;
         }
         finally
         {
@@ -311,7 +335,8 @@ internal sealed class Session
             }
             else if (awaitingEcho)
             {
-                if (now - heartbeatSentAt >= timings.HeartbeatTimeout)
+                // Not while the server itself stopped reading the client (see ReceiveAsync).
+                if (receivesWaiting == 0 && now - heartbeatSentAt >= timings.HeartbeatTimeout)
                 {
                     end = SessionEndReason.Timeout;
                 }
