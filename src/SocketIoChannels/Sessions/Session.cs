@@ -35,6 +35,10 @@ internal sealed class Session
     private bool streaming;
     private int state; // 0 alive, 1 ended
 
+    /// <summary>For tests: runs on a <see cref="Tick"/>'s thread after its decision, when a connection could attach.</summary>
+    [ThreadStatic]
+    internal static Action<Session>? AfterTickDecision;
+
     public Session(string id, string transport, SocketIoRequest request, SessionTimings timings, ISessionOwner owner, long now)
     {
         Id = id;
@@ -245,7 +249,9 @@ internal sealed class Session
     /// <summary>Lets go of a connection; the close timeout starts if it was the current one.</summary>
     public void Detach(TransportLease detached)
     {
-        var endNow = false;
+        SessionEndReason? end = null;
+        TransportLease? current = null;
+        CancellationTokenSource? endedSource = null;
         lock (gate)
         {
             if (!ReferenceEquals(lease, detached))
@@ -255,12 +261,16 @@ internal sealed class Session
 
             lease = null;
             closedAt = timings.Now();
-            endNow = state == 0 && (detached.IsPoll ? timings.PollingCloseTimeout : timings.StreamingCloseTimeout) <= 0;
+            if (state == 0 && (detached.IsPoll ? timings.PollingCloseTimeout : timings.StreamingCloseTimeout) <= 0
+                && MarkEnded(SessionEndReason.Normal, out current, out endedSource))
+            {
+                end = SessionEndReason.Normal;
+            }
         }
 
-        if (endNow)
+        if (end is { } reason)
         {
-            End(SessionEndReason.Normal);
+            FinishEnd(reason, current, endedSource);
         }
     }
 
@@ -272,17 +282,34 @@ internal sealed class Session
         CancellationTokenSource? endedSource;
         lock (gate)
         {
-            if (state != 0)
+            if (!MarkEnded(reason, out current, out endedSource))
             {
                 return false;
             }
-
-            state = 1;
-            EndReason = reason;
-            current = lease;
-            endedSource = ended;
         }
 
+        FinishEnd(reason, current, endedSource);
+        return true;
+    }
+
+    // Under the lock, in the same hold as the decision to end (the sweep's, a detach's): from here no connection
+    // attaches, so none is taken and then ended under it.
+    private bool MarkEnded(SessionEndReason reason, out TransportLease? current, out CancellationTokenSource? endedSource)
+    {
+        current = lease;
+        endedSource = ended;
+        if (state != 0)
+        {
+            return false;
+        }
+
+        state = 1;
+        EndReason = reason;
+        return true;
+    }
+
+    private void FinishEnd(SessionEndReason reason, TransportLease? current, CancellationTokenSource? endedSource)
+    {
         // Completing the queue lets the attached connection send what is left and close, within the close-handshake
         // timeout (a client that stopped reading is then cut off); a dropped client (slow, silent) is cut off at
         // once instead.
@@ -302,13 +329,14 @@ internal sealed class Session
         _ = endedSource?.CancelAsync();
 
         owner.OnEnded(this);
-        return true;
     }
 
     /// <summary>Heartbeats, poll duration and expiry, driven by the sweep: no timer per session.</summary>
     public void Tick(long now)
     {
         SessionEndReason? end = null;
+        TransportLease? endedLease = null;
+        CancellationTokenSource? endedSource = null;
         TransportLease? expiredPoll = null;
         byte[]? heartbeat = null;
         lock (gate)
@@ -348,11 +376,18 @@ internal sealed class Session
                 heartbeatSentAt = now;
                 heartbeat = FrameCodec.EncodeHeartbeat(heartbeatCounter);
             }
+
+            // Decided and ended in one hold of the lock: a poll attaching now is refused, not taken and then ended.
+            if (end is { } reason)
+            {
+                MarkEnded(reason, out endedLease, out endedSource);
+            }
         }
 
-        if (end is not null)
+        AfterTickDecision?.Invoke(this);
+        if (end is { } ending)
         {
-            End(end.Value);
+            FinishEnd(ending, endedLease, endedSource);
         }
 
         expiredPoll?.Cancel();
