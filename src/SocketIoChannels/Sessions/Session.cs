@@ -10,14 +10,6 @@ namespace SocketIoChannels.Sessions;
 /// </summary>
 internal sealed class Session
 {
-    // Scratch lists for decoding a payload, one pair per thread: decoding is synchronous, so a payload needs no
-    // lists of its own (see ParsePayload). Lists grown by an unusually large payload are let go.
-    private const int MaxScratchCapacity = 64;
-    [ThreadStatic]
-    private static List<InboundFrame>? scratchFrames;
-    [ThreadStatic]
-    private static List<InboundCommand>? scratchCommands;
-
     private readonly object gate = new();
     private readonly SessionQueue<byte[]> outbound;
     private readonly SessionQueue<InboundBatch> inbound;
@@ -167,13 +159,10 @@ internal sealed class Session
 
     /// <summary>Decodes a payload (all or nothing, see <see cref="InboundPayload"/>) and handles its heartbeat
     /// echoes. Returns its commands, or <see langword="null"/> when it has none. Synchronous, so that it can use
-    /// this thread's scratch lists: a payload of one command allocates no list and no array.</summary>
+    /// this thread's <see cref="DecodeScratch"/> lists: a payload of one command allocates no list and no array.</summary>
     private InboundBatch? ParsePayload(string payload, bool normalizeNewlines)
     {
-        var frames = scratchFrames ?? [];
-        var commands = scratchCommands ?? [];
-        scratchFrames = null; // taken, in case a payload were ever decoded within another on this thread
-        scratchCommands = null;
+        var (frames, commands) = DecodeScratch.Rent();
         try
         {
             InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, frames, commands);
@@ -194,13 +183,7 @@ internal sealed class Session
         }
         finally
         {
-            frames.Clear();
-            commands.Clear();
-            if (frames.Capacity <= MaxScratchCapacity && commands.Capacity <= MaxScratchCapacity)
-            {
-                scratchFrames = frames;
-                scratchCommands = commands;
-            }
+            DecodeScratch.Return(frames, commands);
         }
     }
 
