@@ -130,6 +130,9 @@ internal sealed partial class SocketIoServer : ISessionStarter
                 }
 
                 socket.Subscribe(command.Channel!);
+
+                // With a backplane, the other servers count the new subscriber before OnSubscribe runs (one round trip).
+                await broadcaster.Backplane.WhenInterestsPublishedAsync().ConfigureAwait(false);
                 succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Subscribe, socket, channel: command.Channel).ConfigureAwait(false);
                 Log(succeeded, session, "subscribe", null, command.Channel);
                 break;
@@ -185,7 +188,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         foreach (var channel in session.GetChannels())
         {
             session.RemoveChannel(channel);
-            if (channels.Remove(channel, session))
+            if (broadcaster.RemoveSubscriber(channel, session))
             {
                 broadcaster.Backplane.DeactivateChannel(channel);
                 metrics.Unsubscribed();

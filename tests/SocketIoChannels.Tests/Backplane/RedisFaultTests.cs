@@ -29,7 +29,8 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             await client.SubscribeAsync("room");
         }
 
-        await WaitForListenersAsync(redis.Address, prefix, "c:room", 2);
+        await WaitForListenersAsync(redis.Address, prefix, "bus", 2);
+        await WaitForSubscribersAsync(a, "room", 3);
         await CommandAsync(a1, "sendAndBroadcastChannel", "before");
         await ExpectEachAsync("before", a1, a2, b1);
         Assert.Equal(HealthStatus.Healthy, (await HealthAsync(a)).Status);
@@ -114,8 +115,9 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await b1.ConnectAsync();
         await b1.SubscribeAsync("room");
 
-        // a subscribes to the room's Redis channel only now that Redis is there.
-        await WaitForListenersAsync(redis.Address, prefix, "c:room", 2);
+        // a subscribes to the bus (retried with backoff) and writes its presence only now that Redis is there.
+        await WaitForListenersAsync(redis.Address, prefix, "bus", 2);
+        await WaitForSubscribersAsync(b, "room", 3);
         await Eventually.TrueAsync(async () => (await HealthAsync(a)).Status == HealthStatus.Healthy, "a is Healthy");
         await CommandAsync(b1, "broadcastChannel", "from b");
         await ExpectEachAsync("from b", a1, a2);
