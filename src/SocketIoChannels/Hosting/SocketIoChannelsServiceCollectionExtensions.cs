@@ -63,6 +63,7 @@ public static class SocketIoChannelsServiceCollectionExtensions
         services.AddSingleton<SessionSweeper>();
         services.AddSingleton<ChannelRegistry<Session>>();
         services.AddSingleton<BackplaneLink>();
+        services.AddSingleton<ChannelMembership>();
         services.AddSingleton<SocketIoBroadcaster>();
         services.AddSingleton<ISocketIoBroadcaster>(provider => provider.GetRequiredService<SocketIoBroadcaster>());
         services.AddSingleton(provider => new HandlerRegistry(provider.GetRequiredService<HandlerSources>(), provider.GetService<IServiceProviderIsService>()));

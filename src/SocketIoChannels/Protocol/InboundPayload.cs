@@ -8,11 +8,11 @@ namespace SocketIoChannels.Protocol;
 internal static class InboundPayload
 {
     /// <summary>Decodes <paramref name="payload"/> into <paramref name="frames"/> (heartbeats included) and
-    /// <paramref name="commands"/> under <paramref name="limits"/>, and counts its subscriptions in
-    /// <paramref name="claims"/>. jsonp-polling POSTs (<paramref name="normalizeNewlines"/>) come from a textarea,
+    /// <paramref name="commands"/> under <paramref name="limits"/> (the channel count per session is the
+    /// session's to check). jsonp-polling POSTs (<paramref name="normalizeNewlines"/>) come from a textarea,
     /// where the browser turned every <c>\n</c> into <c>\r\n</c> (spec §3.6): when such a payload does not decode,
     /// it is decoded again with CR LF turned back into LF.</summary>
-    public static void Parse(string payload, bool normalizeNewlines, InboundLimits limits, ClientChannelClaims claims,
+    public static void Parse(string payload, bool normalizeNewlines, InboundLimits limits,
         List<InboundFrame> frames, List<InboundCommand> commands)
     {
         var result = FrameCodec.Decode(payload, frames, limits.MaxFramesPerPayload, out var error);
@@ -50,11 +50,6 @@ internal static class InboundPayload
                 throw new InvalidPayloadException(
                     $"Payload refused: a channel name may have at most {limits.MaxChannelNameLength} characters.", overLimit: true);
             }
-        }
-
-        if (claims.TryApply(commands, limits.MaxChannelsPerSession) is { } problem)
-        {
-            throw new InvalidPayloadException("Payload refused: " + problem + ".", overLimit: true);
         }
     }
 }

@@ -23,8 +23,6 @@ internal sealed class Session
     private readonly SessionQueue<InboundBatch> inbound;
     private readonly ISessionOwner owner;
     private readonly SessionTimings timings;
-    private readonly List<string> channels = [];
-    private readonly ClientChannelClaims clientChannels = new();
     private Dictionary<string, object?>? context; // created on first use: most idle sessions never need one
     private TransportLease? lease;
     private CancellationTokenSource? ended;
@@ -110,36 +108,12 @@ internal sealed class Session
         return false;
     }
 
+    /// <summary>The channels of this session and its client's claims (changed through
+    /// <c>Broadcasting/ChannelMembership</c> only).</summary>
+    public SessionChannels Channels { get; } = new();
+
     /// <summary>The channels of this session in subscription order (a copy).</summary>
-    public string[] GetChannels()
-    {
-        lock (channels)
-        {
-            return [.. channels];
-        }
-    }
-
-    public bool AddChannel(string channel)
-    {
-        lock (channels)
-        {
-            if (channels.Contains(channel))
-            {
-                return false;
-            }
-
-            channels.Add(channel);
-            return true;
-        }
-    }
-
-    public bool RemoveChannel(string channel)
-    {
-        lock (channels)
-        {
-            return channels.Remove(channel);
-        }
-    }
+    public string[] GetChannels() => Channels.ToArray();
 
     /// <summary>Takes the payload of one transport message (a WebSocket message, a POST's <c>data</c>): heartbeat
     /// echoes are handled at once, every other command is queued for the session loop in order. Waits when the
@@ -174,7 +148,12 @@ internal sealed class Session
         scratchCommands = null;
         try
         {
-            InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, clientChannels, frames, commands);
+            InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, frames, commands);
+            if (Channels.TryClaim(commands, timings.Limits.MaxChannelsPerSession) is { } problem)
+            {
+                throw new InvalidPayloadException("Payload refused: " + problem + ".", overLimit: true);
+            }
+
             foreach (var frame in frames)
             {
                 if (frame.Kind == FrameKind.Heartbeat)
