@@ -256,7 +256,8 @@ public abstract class BackplaneSpecification : IAsyncDisposable
             await churn.DefaultTimeout();
         }
 
-        Assert.All(counts, c => Assert.Equal(1, c));
+        var wrong = counts.Select((c, i) => (c, i)).Where(p => p.c != 1).ToList();
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {counts.Count} counts were not 1: " + string.Join(", ", wrong.Take(10).Select(p => $"#{p.i}={p.c}")));
     }
 
     private static string Text(BackplaneMessage message)
