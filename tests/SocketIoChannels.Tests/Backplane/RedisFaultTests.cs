@@ -126,6 +126,34 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await ExpectEachAsync("from a", a1, b1);
     }
 
+    /// <summary>Issue 11: the synchronous sends never wait for Redis, even with nobody on this server to deliver
+    /// to (they used to wait up to 5 s for the publish's count, on the caller's thread, a handler's included).</summary>
+    [Fact]
+    public async Task SynchronousSendsDoNotWaitForASlowRedis()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        var prefix = TestRedis.UniquePrefix();
+        await using var a = await StartNodeAsync(redis.Address, prefix);
+        await using var b = await StartNodeAsync(redis.Address, prefix);
+        await using var b1 = new WebSocketTestClient(b.Address);
+        await b1.ConnectAsync();
+        await b1.SubscribeAsync("room");
+        await WaitForSubscribersAsync(a, "room", 1);
+        await WaitForKnownSubscriberNodesAsync(a, "room", 1);
+
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Address + ",allowAdmin=true").DefaultTimeout();
+        await admin.GetServer(redis.Address).ExecuteAsync("CLIENT", "PAUSE", "2000", "ALL").DefaultTimeout();
+        var watch = Stopwatch.StartNew();
+        Assert.Equal(1, a.Broadcaster.BroadcastChannel("while redis is slow", "room")); // server b, known without asking Redis
+        a.Broadcaster.Send(b1.SessionId, "direct while redis is slow");
+        watch.Stop();
+        Assert.True(watch.ElapsedMilliseconds < 1000, $"the synchronous sends took {watch.ElapsedMilliseconds} ms");
+
+        // Both still arrive, in order, once Redis answers again.
+        await ExpectAsync(b1, "while redis is slow");
+        await ExpectAsync(b1, "direct while redis is slow");
+    }
+
     private static async Task Drain(SocketIoTestClient client, string expected)
     {
         // Late copies of the "after N" probes may still be queued ahead of the message.
