@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SocketIoChannels.Broadcasting;
 using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Events;
@@ -21,7 +20,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
     private readonly SocketIoBroadcaster broadcaster;
     private readonly EventDispatcher dispatcher;
     private readonly MessageLog messageLog;
-    private readonly SocketIoOptions options;
+    private readonly SessionLoopSettings settings;
     private readonly ILogger<SocketIoServer> logger;
     private readonly SocketIoMetrics metrics;
     private readonly ConcurrentDictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance);
@@ -29,7 +28,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
     private volatile bool stopping;
 
     public SocketIoServer(SessionStore store, ChannelMembership membership, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
-        MessageLog messageLog, IOptions<SocketIoOptions> options, SocketIoMetrics metrics, ILogger<SocketIoServer> logger)
+        MessageLog messageLog, SessionLoopSettings settings, SocketIoMetrics metrics, ILogger<SocketIoServer> logger)
     {
         this.metrics = metrics;
         this.store = store;
@@ -37,7 +36,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         this.broadcaster = broadcaster;
         this.dispatcher = dispatcher;
         this.messageLog = messageLog;
-        this.options = options.Value;
+        this.settings = settings;
         this.logger = logger;
     }
 
@@ -163,7 +162,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
 
     private void EndAfterHandlerError(Session session)
     {
-        if (options.CloseSessionOnHandlerError)
+        if (settings.CloseSessionOnHandlerError)
         {
             session.End(SessionEndReason.Error);
         }
