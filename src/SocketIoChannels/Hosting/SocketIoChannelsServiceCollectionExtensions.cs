@@ -57,6 +57,7 @@ public static class SocketIoChannelsServiceCollectionExtensions
                 options.HeartbeatTimeout, options.PollDuration, options.PollingCloseTimeout, options.WebSocketCloseTimeout)
             {
                 Limits = new Protocol.InboundLimits(options.MaxFramesPerPayload, options.MaxChannelNameLength, options.MaxChannelsPerSession),
+                MaxInboundChars = options.MaxQueuedInboundBytes,
             };
         });
         services.AddSingleton<SessionStore>();
