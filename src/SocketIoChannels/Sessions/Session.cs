@@ -8,7 +8,7 @@ namespace SocketIoChannels.Sessions;
 /// inbound queue of client commands, the lease of the one attached transport connection, and the heartbeat and
 /// expiry state that the <see cref="SessionSweeper"/> drives. No timer of its own.
 /// </summary>
-internal sealed class Session
+internal sealed partial class Session
 {
     // Scratch lists for decoding a payload, one pair per thread: decoding is synchronous, so a payload needs no
     // lists of its own (see ParsePayload). Lists grown by an unusually large payload are let go.
@@ -226,7 +226,7 @@ internal sealed class Session
 
             var now = timings.Now();
             previous = lease;
-            created = new TransportLease(isPoll, now, cutOff, cutOffState);
+            created = new TransportLease(isPoll, now, timings.TimeProvider, cutOff, cutOffState);
             lease = created;
             streaming = !isPoll;
             if (streaming && !awaitingEcho)
