@@ -137,7 +137,7 @@ internal sealed class WebSocketConnection
         {
             while (!stopping.IsCancellationRequested && await outbound.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
-                await SendBatchAsync(outbound).ConfigureAwait(false);
+                await SendBatchAsync(stopping).ConfigureAwait(false);
             }
 
             if (!stopping.IsCancellationRequested)
@@ -156,30 +156,61 @@ internal sealed class WebSocketConnection
         }
     }
 
-    /// <summary>Takes what is queued (up to a batch) and sends it: 0.6 framing lets frames go out together.</summary>
-    private async Task SendBatchAsync(System.Threading.Channels.ChannelReader<byte[]> outbound)
+    /// <summary>Takes what is queued (up to a batch) and sends it: 0.6 framing lets frames go out together. A batch
+    /// whose send did not complete goes back to the front of the session's queue (see
+    /// <see cref="Session.TakeFrames"/>), for a connection that resumes the session.</summary>
+    private async Task SendBatchAsync(CancellationToken stopping)
     {
         var frames = ArrayPool<byte[]>.Shared.Rent(MaxBatchFrames);
         var count = 0;
-        var length = 0;
+        var sent = false;
         try
         {
-            while (count < MaxBatchFrames && length < MaxBatchBytes && outbound.TryRead(out var frame))
+            count = session.TakeFrames(lease, frames, MaxBatchBytes, out var settled);
+            if (settled is not null)
             {
-                frames[count++] = frame;
-                length += frame.Length;
+                // The connection before this one is still sending a batch that may come back: wait for it.
+                await settled.WaitAsync(stopping).ConfigureAwait(false);
+                return;
             }
 
             if (count == 0)
             {
+                await Task.Yield(); // superseded: the lease's token fires at once
                 return;
             }
 
-            await framing.SendAsync(frames.AsMemory(0, count), length).ConfigureAwait(false);
+            var length = 0;
+            for (var i = 0; i < count; i++)
+            {
+                length += frames[i].Length;
+            }
+
+            var sending = framing.SendAsync(frames.AsMemory(0, count), length);
+            if (sending.IsCompletedSuccessfully)
+            {
+                sent = !request.Context.RequestAborted.IsCancellationRequested;
+            }
+            else
+            {
+                // The send waited for the client. Kestrel completes the writes of a connection that was cut off as if
+                // they went out, and signals the abort on the thread pool: let that run before deciding. Aborted at
+                // any point of the send, the client may not have the frames, so they go back (it may see them twice,
+                // never out of order).
+                await sending.ConfigureAwait(false);
+                await Task.Yield();
+                sent = !request.Context.RequestAborted.IsCancellationRequested;
+            }
+
             request.Metrics.MessagesSent(request.TransportName, count);
         }
         finally
         {
+            if (count > 0)
+            {
+                session.Settle(lease, sent);
+            }
+
             ArrayPool<byte[]>.Shared.Return(frames, clearArray: true);
         }
     }
