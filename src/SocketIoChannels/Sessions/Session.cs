@@ -146,9 +146,15 @@ internal sealed partial class Session
     /// loop is behind (back-pressure on this client only). Throws <see cref="InvalidPayloadException"/> when the
     /// payload is malformed or over a limit: then none of it is used. Returns a problem when the session ended
     /// before the commands were queued.</summary>
-    public async ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, CancellationToken cancellationToken)
+    public ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, CancellationToken cancellationToken) =>
+        ReceiveAsync(payload, normalizeNewlines, keepDecodedOnMalformed: false, cancellationToken);
+
+    /// <summary>As <see cref="ReceiveAsync(string, bool, CancellationToken)"/>; with
+    /// <paramref name="keepDecodedOnMalformed"/> (POSTs), broken framing keeps the frames before it and the returned
+    /// problem says what was dropped.</summary>
+    public async ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, bool keepDecodedOnMalformed, CancellationToken cancellationToken)
     {
-        if (ParsePayload(payload, normalizeNewlines) is { } batch)
+        if (ParsePayload(payload, normalizeNewlines, keepDecodedOnMalformed, out var dropped) is { } batch)
         {
             try
             {
@@ -160,13 +166,13 @@ internal sealed partial class Session
             }
         }
 
-        return null;
+        return dropped;
     }
 
     /// <summary>Decodes a payload (all or nothing, see <see cref="InboundPayload"/>) and handles its heartbeat
     /// echoes. Returns its commands, or <see langword="null"/> when it has none. Synchronous, so that it can use
     /// this thread's scratch lists: a payload of one command allocates no list and no array.</summary>
-    private InboundBatch? ParsePayload(string payload, bool normalizeNewlines)
+    private InboundBatch? ParsePayload(string payload, bool normalizeNewlines, bool keepDecodedOnMalformed, out string? dropped)
     {
         var frames = scratchFrames ?? [];
         var commands = scratchCommands ?? [];
@@ -174,7 +180,7 @@ internal sealed partial class Session
         scratchCommands = null;
         try
         {
-            InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, clientChannels, frames, commands);
+            dropped = InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, clientChannels, frames, commands, keepDecodedOnMalformed);
             foreach (var frame in frames)
             {
                 if (frame.Kind == FrameKind.Heartbeat)
