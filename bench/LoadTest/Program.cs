@@ -3,7 +3,8 @@ using SocketIoChannels.LoadTest.Runner;
 using SocketIoChannels.LoadTest.Servers;
 
 // One executable, three roles: the orchestrator ("run"), a server ("server ours|signalr|raw"), the load client
-// ("client ..."). The orchestrator starts each server and the client as separate processes.
+// ("client ..."). The orchestrator starts each server and the client as separate processes; the node servers
+// (node06, node48) are bench/node/*.js, started with node.
 return args.FirstOrDefault() switch
 {
     "run" => await Orchestrator.RunAsync(args[1..]),
@@ -16,7 +17,7 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: LoadTest run quick|medium|full [--servers ours,signalr,raw] [--scenarios fanout,idle,polling,echo,scaleout] [--sources 127.0.0.1,127.0.0.2] [--out DIR]
+        usage: LoadTest run quick|medium|full [--servers ours,signalr,raw,node06,node48] [--scenarios fanout,idle,polling,echo,scaleout,fanout5,idle5,polling5] [--sources 127.0.0.1,127.0.0.2] [--out DIR]
                LoadTest server ours|signalr|raw
                LoadTest client --scenario S --kind K --url URL --server-pid PID [...]
         """);

@@ -28,6 +28,7 @@ internal sealed class BenchServices : IDisposable
         Store = provider.GetRequiredService<SessionStore>();
         Channels = provider.GetRequiredService<ChannelRegistry<Session>>();
         Broadcaster = provider.GetRequiredService<SocketIoBroadcaster>();
+        Membership = provider.GetRequiredService<ChannelMembership>();
         Dispatcher = provider.GetRequiredService<EventDispatcher>();
         Metrics = provider.GetRequiredService<SocketIoMetrics>();
     }
@@ -37,6 +38,8 @@ internal sealed class BenchServices : IDisposable
     public ChannelRegistry<Session> Channels { get; }
 
     public SocketIoBroadcaster Broadcaster { get; }
+
+    public ChannelMembership Membership { get; }
 
     public EventDispatcher Dispatcher { get; }
 
@@ -50,13 +53,12 @@ internal sealed class BenchServices : IDisposable
     public Session NewSession(string channel)
     {
         var session = Store.Create("websocket", Request);
-        session.AddChannel(channel);
-        Channels.Add(channel, session);
+        Membership.Subscribe(session, channel);
         Drain(session);
         return session;
     }
 
-    public SocketHandle Handle(Session session) => new(session, Broadcaster, Channels, Metrics);
+    public SocketHandle Handle(Session session) => new(session, Broadcaster, Membership, Metrics);
 
     public static int Drain(Session session)
     {

@@ -10,6 +10,8 @@ internal static class Charts
         ["ours"] = new Color(31, 119, 180),
         ["signalr"] = new Color(255, 127, 14),
         ["raw"] = new Color(127, 127, 127),
+        ["node06"] = new Color(44, 160, 44),
+        ["node48"] = new Color(214, 39, 40),
     };
 
     public static void Bars(string path, string title, string yLabel, Dictionary<string, double> values)
@@ -35,22 +37,28 @@ internal static class Charts
     {
         var plot = new Plot();
         var ticks = new List<Tick>();
+        var servers = groups.SelectMany(g => g.Values.Keys).Distinct().OrderBy(ReportTables.Rank).ToList();
+        var stride = servers.Count + 1;
         for (var g = 0; g < groups.Count; g++)
         {
             var (label, values) = groups[g];
             var offset = 0;
-            foreach (var (server, value) in values.OrderBy(v => v.Key == "ours" ? 0 : v.Key == "signalr" ? 1 : 2))
+            foreach (var server in servers)
             {
-                plot.Add.Bar(new Bar { Position = (g * 4) + offset, Value = value, FillColor = Colors.GetValueOrDefault(server, Colors["raw"]) });
+                if (values.TryGetValue(server, out var value))
+                {
+                    plot.Add.Bar(new Bar { Position = (g * stride) + offset, Value = value, FillColor = Colors.GetValueOrDefault(server, Colors["raw"]) });
+                }
+
                 offset++;
             }
 
-            ticks.Add(new Tick((g * 4) + 1, label + " connections"));
+            ticks.Add(new Tick((g * stride) + ((servers.Count - 1) / 2.0), label + " connections"));
         }
 
-        foreach (var (server, color) in Colors)
+        foreach (var server in servers)
         {
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = server, FillColor = color });
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = server, FillColor = Colors.GetValueOrDefault(server, Colors["raw"]) });
         }
 
         plot.ShowLegend(Alignment.UpperRight);

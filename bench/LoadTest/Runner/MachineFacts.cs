@@ -27,6 +27,9 @@ internal sealed class MachineFacts
 
     public long OpenFiles { get; init; }
 
+    /// <summary>The Node.js version the node servers run on (<c>node --version</c>), or "not found".</summary>
+    public string Node { get; init; } = string.Empty;
+
     public static MachineFacts Read() => new()
     {
         Cores = Environment.ProcessorCount,
@@ -35,7 +38,8 @@ internal sealed class MachineFacts
         Runtime = RuntimeInformation.FrameworkDescription,
         Os = RuntimeInformation.OSDescription,
         Gc = (GCSettings.IsServerGC ? "Server" : "Workstation") + (GCSettings.LatencyMode == GCLatencyMode.Interactive ? ", concurrent" : string.Empty),
-        Commit = GitCommit(),
+        Commit = Output("git", "rev-parse --short HEAD") ?? "unknown",
+        Node = Output("node", "--version") ?? "not found",
         LoadBefore = LoadAverage(),
         OpenFiles = OpenFileLimit(),
     };
@@ -56,18 +60,18 @@ internal sealed class MachineFacts
         return long.Parse(line[9..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
-    private static string GitCommit()
+    private static string? Output(string program, string arguments)
     {
         try
         {
-            using var git = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", "rev-parse --short HEAD") { RedirectStandardOutput = true, RedirectStandardError = true });
-            var text = git!.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return text;
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true });
+            var text = process!.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? text : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return "unknown";
+            return null;
         }
     }
 }

@@ -21,8 +21,9 @@ internal static class Orchestrator
             options[args[i].TrimStart('-')] = args[i + 1];
         }
 
-        var servers = (options.GetValueOrDefault("servers") ?? "ours,signalr,raw").Split(',');
-        var scenarios = (options.GetValueOrDefault("scenarios") ?? "fanout,idle,polling,echo,scaleout").Split(',');
+        var servers = (options.GetValueOrDefault("servers") ?? ServerKinds.DefaultServers).Split(',');
+        var scenarios = (options.GetValueOrDefault("scenarios") ?? ServerKinds.DefaultScenarios).Split(',');
+        var serversByName = options.ContainsKey("servers");
         var sources = options.GetValueOrDefault("sources") ?? "127.0.0.1";
         var outDirectory = options.GetValueOrDefault("out") ?? Path.Combine(Directory.GetCurrentDirectory(), "bench", "results");
 
@@ -36,6 +37,19 @@ internal static class Orchestrator
         var facts = MachineFacts.Read();
         var started = DateTime.UtcNow;
         var results = new List<RunResult>();
+        if (servers.Any(ServerKinds.IsNode) && ServerKinds.NodeProblem(facts.Node) is { } nodeProblem)
+        {
+            if (serversByName)
+            {
+                Console.Error.WriteLine("cannot start the node servers: " + nodeProblem);
+                return 2;
+            }
+
+            Console.WriteLine("node06, node48 skipped: " + nodeProblem);
+            servers = [.. servers.Where(s => !ServerKinds.IsNode(s))];
+        }
+
+        var unsupported = new Dictionary<string, string>(StringComparer.Ordinal); // server -> why it cannot run v5
 
         foreach (var scenario in scenarios)
         {
@@ -45,30 +59,59 @@ internal static class Orchestrator
                 continue;
             }
 
-            var repeats = scenario == "fanout" ? profile.FanoutRepeats : 1;
-            foreach (var window in scenario == "fanout" ? profile.FanoutWindows : [0])
+            foreach (var server in servers)
+            {
+                if (ServerKinds.Skip(scenario, server) is { } reason)
+                {
+                    Console.WriteLine($"{scenario,-8} {server,-8} skipped: {reason}");
+                }
+            }
+
+            var fanout = scenario is "fanout" or "fanout5";
+            var polling = scenario is "polling" or "polling5";
+            var repeats = fanout ? profile.FanoutRepeats : 1;
+            foreach (var variant in fanout ? profile.FanoutWindows : polling ? profile.PollingSessions : [0])
             {
                 for (var repeat = 1; repeat <= repeats; repeat++)
                 {
-                    foreach (var server in servers)
+                    foreach (var server in servers.Where(s => ServerKinds.Skip(scenario, s) is null))
                     {
-                        if (scenario == "polling" && server == "raw")
+                        if (ServerKinds.IsV5(scenario) && unsupported.TryGetValue(server, out var why))
                         {
-                            continue; // the raw WebSocket server has no long-polling transport
+                            // Known from the first v5 scenario of this run: no need to start the server again.
+                            results.Add(new RunResult(scenario, server, repeat, Unsupported(serversByName)));
+                            Console.WriteLine($"{scenario,-8} {server,-8} #{repeat}: {(serversByName ? "FAILED" : "not run")}: {server} {why}");
+                            continue;
                         }
 
                         var clientArgs = scenario switch
                         {
-                            "fanout" => $"--clients {profile.FanoutClients} --seconds {profile.FanoutSeconds} --warmup {profile.FanoutWarmup} --window {window} --paced-ms {profile.FanoutPacedMs} --paced-seconds {profile.FanoutPacedSeconds}",
-                            "idle" => $"--sizes {string.Join(',', profile.IdleSizes)} --seconds {profile.IdleSeconds}",
-                            "polling" => $"--clients {profile.PollingSessions} --seconds {profile.PollingSeconds}",
+                            "fanout" or "fanout5" => $"--clients {profile.FanoutClients} --seconds {profile.FanoutSeconds} --warmup {profile.FanoutWarmup} --window {variant} --paced-ms {profile.FanoutPacedMs} --paced-seconds {profile.FanoutPacedSeconds}",
+                            "idle" or "idle5" => $"--sizes {string.Join(',', profile.IdleSizes)} --seconds {profile.IdleSeconds}",
+                            "polling" or "polling5" => $"--clients {variant} --seconds {profile.PollingSeconds}",
                             "echo" => $"--clients {profile.EchoClients} --seconds {profile.EchoSeconds}",
                             _ => throw new ArgumentException("unknown scenario " + scenario),
                         };
                         var values = await RunOneAsync(server, scenario, clientArgs + " --sources " + sources).ConfigureAwait(false);
-                        var result = new RunResult(scenario, server, repeat, values);
-                        results.Add(result);
-                        Console.WriteLine($"{scenario,-8} {server,-8} #{repeat}: " + string.Join(", ", values.Select(v => $"{v.Key}={v.Value.ToString("0.###", CultureInfo.InvariantCulture)}")));
+                        if (values.Remove("unsupported"))
+                        {
+                            // The client printed why (e.g. ours before Engine.IO 4 support): a failure when this server was
+                            // asked for by name, otherwise a run that is reported as not run.
+                            var cause = ServerKinds.IsV5(scenario) ? "does not answer an Engine.IO 4 handshake" : "cannot run this scenario";
+                            if (ServerKinds.IsV5(scenario))
+                            {
+                                unsupported[server] = cause;
+                            }
+
+                            values = Unsupported(serversByName);
+                            Console.WriteLine($"{scenario,-8} {server,-8} #{repeat}: {(serversByName ? "FAILED" : "not run")}: {server} {cause} (see the client's line above)");
+                        }
+                        else
+                        {
+                            Console.WriteLine($"{scenario,-8} {server,-8} #{repeat}: " + Format(values));
+                        }
+
+                        results.Add(new RunResult(scenario, server, repeat, values));
                     }
                 }
             }
@@ -81,10 +124,10 @@ internal static class Orchestrator
         await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
         var markdown = Report.Write(profile, facts, results, started, DateTime.UtcNow, directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "results.md"), markdown).ConfigureAwait(false);
-        if (options.ContainsKey("scenarios") || options.ContainsKey("servers"))
+        if (options.ContainsKey("scenarios") || options.ContainsKey("servers") || profile.Name == "smoke")
         {
-            // A partial run would replace the whole latest table with its few sections.
-            Console.WriteLine("partial run (--scenarios/--servers): latest.md and bench/README.md left as they are");
+            // A partial run would replace the whole latest table with its few sections; a smoke run's numbers mean nothing.
+            Console.WriteLine("partial or smoke run: latest.md and bench/README.md left as they are");
         }
         else
         {
@@ -127,7 +170,7 @@ internal static class Orchestrator
 
     private static async Task<Dictionary<string, double>> RunOneAsync(string server, string scenario, string clientArgs)
     {
-        using var serverProcess = Start(Executable, "server " + server);
+        using var serverProcess = Start(ServerKinds.StartInfo(server));
         try
         {
             var port = await ReadReadyAsync(serverProcess).ConfigureAwait(false);
@@ -162,9 +205,9 @@ internal static class Orchestrator
         {
             await WaitForPortAsync(redisPort).ConfigureAwait(false);
             var redisAddress = "127.0.0.1:" + redisPort.ToString(CultureInfo.InvariantCulture);
-            nodeA = Start(Executable, "server ours --redis " + redisAddress);
+            nodeA = Start(ServerKinds.StartInfo("ours", "--redis " + redisAddress));
             var portA = await ReadReadyAsync(nodeA).ConfigureAwait(false);
-            nodeB = Start(Executable, "server ours --redis " + redisAddress);
+            nodeB = Start(ServerKinds.StartInfo("ours", "--redis " + redisAddress));
             var portB = await ReadReadyAsync(nodeB).ConfigureAwait(false);
             var redisCpu0 = ProcStat.CpuSeconds(redis.Id);
             var two = await RunClientAsync($"client --url http://127.0.0.1:{portA} --server-pid {nodeA.Id} --url2 http://127.0.0.1:{portB} --server-pid2 {nodeB.Id} {clientArgs}").ConfigureAwait(false);
@@ -192,7 +235,7 @@ internal static class Orchestrator
 
     private static async Task<Dictionary<string, double>> RunClientAsync(string arguments)
     {
-        using var clientProcess = Start(Executable, arguments);
+        using var clientProcess = Start(new ProcessStartInfo(Executable, arguments));
         var stderr = PumpAsync(clientProcess.StandardError, "  client: ");
         string? resultLine = null;
         while (await clientProcess.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
@@ -242,16 +285,18 @@ internal static class Orchestrator
         }
     }
 
-    private static Process Start(string executable, string arguments)
+    private static Process Start(ProcessStartInfo info)
     {
-        var info = new ProcessStartInfo(executable, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start " + executable);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start " + info.FileName);
     }
+
+    /// <summary>The result of a v5 run the server cannot take part in: a failure when the server was named with
+    /// --servers, otherwise "not run" in the report.</summary>
+    private static Dictionary<string, double> Unsupported(bool failed) =>
+        failed ? new() { ["unsupported"] = 1, ["failed"] = 1 } : new() { ["unsupported"] = 1 };
 
     private static async Task<int> ReadReadyAsync(Process server)
     {

@@ -1,28 +1,47 @@
 using System.Globalization;
 using System.Text;
+using static SocketIoChannels.LoadTest.Runner.ReportTables;
 
 namespace SocketIoChannels.LoadTest.Runner;
 
 /// <summary>The Markdown report (tables with ratio columns) and its PNG charts.</summary>
 internal static class Report
 {
-    private static readonly string[] Servers = ["ours", "signalr", "raw"];
-
     public static string Write(Profile profile, MachineFacts facts, List<RunResult> results, DateTime started, DateTime finished, string directory)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"# Load benchmark: SocketIoChannels vs SignalR vs raw Kestrel ({profile.Name})");
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Load benchmark: SocketIoChannels vs SignalR vs raw Kestrel vs node socket.io ({profile.Name})");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Run {started:yyyy-MM-dd HH:mm} to {finished:HH:mm} UTC, commit `{facts.Commit}`. Machine: {facts.Cores} cores ({facts.Cpu}), {facts.MemoryGb:F1} GB RAM, {facts.Runtime}, {facts.Os}; GC {facts.Gc} in all three servers; open-file limit {facts.OpenFiles}. Load average before {facts.LoadBefore}, after {facts.LoadAfter}. Servers and the load client share the machine, each server in its own process, the client in another.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Run {started:yyyy-MM-dd HH:mm} to {finished:HH:mm} UTC, commit `{facts.Commit}`. Machine: {facts.Cores} cores ({facts.Cpu}), {facts.MemoryGb:F1} GB RAM, {facts.Runtime}, {facts.Os}; GC {facts.Gc} in the .NET servers; Node.js {facts.Node}; open-file limit {facts.OpenFiles}. Load average before {facts.LoadBefore}, after {facts.LoadAfter}. Servers and the load client share the machine, each server in its own process, the client in another.");
         md.AppendLine();
-        md.AppendLine("`ours` = SocketIoChannels (websocket transport, or xhr-polling in scenario 3), `signalr` = ASP.NET Core SignalR hub with groups (JSON protocol; client Microsoft.AspNetCore.SignalR.Client), `raw` = Kestrel WebSockets writing the same pre-encoded bytes to every socket, one WebSocket message per delivery. Ratios are ours / other on the median of the runs.");
+        md.AppendLine("`ours` = SocketIoChannels (websocket transport, or xhr-polling in scenario 3), `signalr` = ASP.NET Core SignalR hub with groups (JSON protocol; client Microsoft.AspNetCore.SignalR.Client), `raw` = Kestrel WebSockets writing the same pre-encoded bytes to every socket, one WebSocket message per delivery, `node06` = the original node server, socket.io 0.6.18 on Node 20 (xhr-polling only: its WebSocket is hixie-76), `node48` = node socket.io 4.8 on its default `ws` engine (Engine.IO 4 / Socket.IO 5, scenarios 6-8). The v5 scenarios use a raw Engine.IO 4 / Socket.IO 5 client for every server that speaks it. Ratios are ours / other on the median of the runs.");
         md.AppendLine();
 
-        Fanout(md, profile, results, directory);
-        Idle(md, profile, results, directory);
-        Polling(md, profile, results);
-        Echo(md, profile, results, directory);
-        Scaleout(md, profile, results, directory);
+        var runs = results.ToLookup(r => r.Scenario);
+        Fanout(md, profile, [.. runs["fanout"]], directory, v5: false);
+        ReportSections.Idle(md, profile, [.. runs["idle"]], directory, "## 2. Idle connections (WebSocket, joined to the group, heartbeats running)", "idle");
+        ReportSections.Polling(md, profile, [.. runs["polling"]], "## 3. Long polling", "ours = Socket.IO 0.6 xhr-polling; signalr = SignalR long polling; node06 = socket.io 0.6.18 xhr-polling, the same 0.6 client as ours (the raw server has no polling transport).");
+        ReportSections.Echo(md, profile, [.. runs["echo"]], directory);
+        Scaleout(md, profile, [.. runs["scaleout"]], directory);
+
+        // Socket.IO 5: raw and SignalR speak no Engine.IO 4; their rows are their own runs of scenarios 1 and 2.
+        var reference = new Func<string, List<RunResult>>(scenario => [.. runs[scenario].Where(r => r.Server is "raw" or "signalr")]);
+        if (runs["fanout5"].Any())
+        {
+            Fanout(md, profile, [.. runs["fanout5"], .. reference("fanout")], directory, v5: true);
+        }
+
+        if (runs["idle5"].Any())
+        {
+            ReportSections.Idle(md, profile, [.. runs["idle5"], .. reference("idle")], directory, "## 7. Socket.IO 5 idle connections (WebSocket, in the room, Engine.IO pings running)", "idle5",
+                "ours and node48 with the raw Engine.IO 4 / Socket.IO 5 WebSocket client; the raw and signalr rows are their runs of scenario 2. node48's GC heap is V8's heapUsed + external + arrayBuffers.");
+        }
+
+        if (runs["polling5"].Any())
+        {
+            ReportSections.Polling(md, profile, [.. runs["polling5"]], "## 8. Socket.IO 5 long polling", "Engine.IO 4 polling (no upgrade) with the raw Engine.IO 4 / Socket.IO 5 client, pings answered.");
+        }
+
         return md.ToString();
     }
 
@@ -72,18 +91,30 @@ internal static class Report
         }
     }
 
-    private static void Fanout(StringBuilder md, Profile profile, List<RunResult> all, string directory)
+    private static void Fanout(StringBuilder md, Profile profile, List<RunResult> all, string directory, bool v5)
     {
-        var runs = all.Where(r => r.Scenario == "fanout").ToList();
-        if (runs.Count == 0)
+        var runs = Measured(all);
+        if (all.Count == 0)
         {
             return;
         }
 
-        md.AppendLine(CultureInfo.InvariantCulture, $"## 1. Fan-out: {profile.FanoutClients:N0} WebSocket clients in one group, 128-byte messages, {profile.FanoutSeconds} s per run");
+        var prefix = v5 ? "fanout5" : "fanout";
+        if (v5)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## 6. Socket.IO 5 fan-out: {profile.FanoutClients:N0} WebSocket clients in one room, 128-byte messages, {profile.FanoutSeconds} s per run");
+            md.AppendLine();
+            md.AppendLine("As scenario 1, with a raw Engine.IO 4 / Socket.IO 5 WebSocket client (handshake, pong, decode of `42[\"message\",…]`) for ours and node48; node48 broadcasts with `io.to(\"bench\").emit(\"message\", payload)`. The raw and signalr rows are their runs of scenario 1 (their own protocols), the floor and the reference.");
+        }
+        else
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## 1. Fan-out: {profile.FanoutClients:N0} WebSocket clients in one group, 128-byte messages, {profile.FanoutSeconds} s per run");
+            md.AppendLine();
+            md.AppendLine("The server broadcasts as fast as the messages are delivered: at most W broadcasts whose last recipient has not acknowledged them are in flight, the next starts when one is acknowledged. With a small window at many clients the broadcasts spread out over time and every session's queue holds one frame when its writer runs; with a deeper window the pipeline stays full, frames queue up and a server that batches sends several per WebSocket message (ours and SignalR do; raw sends one message per delivery by design). Both are shown.");
+        }
+
         md.AppendLine();
-        md.AppendLine("The server broadcasts as fast as the messages are delivered: at most W broadcasts whose last recipient has not acknowledged them are in flight, the next starts when one is acknowledged. With a small window at many clients the broadcasts spread out over time and every session's queue holds one frame when its writer runs; with a deeper window the pipeline stays full, frames queue up and a server that batches sends several per WebSocket message (ours and SignalR do; raw sends one message per delivery by design). Both are shown.");
-        md.AppendLine();
+        NotRun(md, all);
         foreach (var group in runs.GroupBy(r => r["window"]).OrderBy(g => g.Key))
         {
             var windowRuns = group.ToList();
@@ -92,29 +123,29 @@ internal static class Report
             md.AppendLine();
             md.AppendLine("| server | run | clients | deliveries/s | server CPU s per 1M deliveries | server CPU (cores) | p50 ms | p99 ms | p99 to the last recipient ms | deliveries per WS message | publish timeouts |");
             md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var r in windowRuns.OrderBy(r => Array.IndexOf(Servers, r.Server)).ThenBy(r => r.Repeat))
+            foreach (var r in Ordered(windowRuns))
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Server} | {r.Repeat} | {N(r["clients"])} | {N(r["deliveries_per_s"])} | {F(r["cpu_s_per_million"], 2)} | {F(r["server_cpu_cores"], 2)} | {F(r["p50_ms"], 1)} | {F(r["p99_ms"], 1)} | {F(r["last_p99_ms"], 1)} | {F(r["deliveries_per_ws_message"], 2)} | {N(r["publish_timeouts"])} |");
             }
 
             md.AppendLine();
             Summary(md, windowRuns, [("deliveries/s", "deliveries_per_s", 0), ("server CPU s per 1M deliveries", "cpu_s_per_million", 2), ("p99 ms", "p99_ms", 1), ("p99 to the last recipient ms", "last_p99_ms", 1), ("deliveries per WS message", "deliveries_per_ws_message", 2)]);
-            Charts.Bars(Path.Combine(directory, $"fanout-deliveries-w{w}.png"), $"Fan-out deliveries/s, window {w} (higher is better)", "deliveries/s", Medians(windowRuns, "deliveries_per_s"));
-            Charts.Bars(Path.Combine(directory, $"fanout-cpu-w{w}.png"), $"Server CPU s per million deliveries, window {w} (lower is better)", "CPU s / 1M", Medians(windowRuns, "cpu_s_per_million"));
-            md.AppendLine(CultureInfo.InvariantCulture, $"![fan-out deliveries/s, window {w}](fanout-deliveries-w{w}.png) ![fan-out CPU, window {w}](fanout-cpu-w{w}.png)");
+            Charts.Bars(Path.Combine(directory, $"{prefix}-deliveries-w{w}.png"), $"{(v5 ? "Socket.IO 5 f" : "F")}an-out deliveries/s, window {w} (higher is better)", "deliveries/s", Medians(windowRuns, "deliveries_per_s"));
+            Charts.Bars(Path.Combine(directory, $"{prefix}-cpu-w{w}.png"), $"Server CPU s per million deliveries, {(v5 ? "Socket.IO 5, " : string.Empty)}window {w} (lower is better)", "CPU s / 1M", Medians(windowRuns, "cpu_s_per_million"));
+            md.AppendLine(CultureInfo.InvariantCulture, $"![{prefix} deliveries/s, window {w}]({prefix}-deliveries-w{w}.png) ![{prefix} CPU, window {w}]({prefix}-cpu-w{w}.png)");
             md.AppendLine();
         }
 
         var paced = runs.Where(r => r.Values.ContainsKey("paced_last_p99_ms")).ToList();
         if (paced.Count > 0)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"### Latency at a sustainable rate: one broadcast every {profile.FanoutPacedMs} ms to all {profile.FanoutClients:N0} ({profile.FanoutClients * 1000 / profile.FanoutPacedMs:N0} deliveries/s), {profile.FanoutPacedSeconds} s");
+            md.AppendLine(CultureInfo.InvariantCulture, $"### {(v5 ? "Socket.IO 5: l" : "L")}atency at a sustainable rate: one broadcast every {profile.FanoutPacedMs} ms to all {profile.FanoutClients:N0} ({profile.FanoutClients * 1000 / profile.FanoutPacedMs:N0} deliveries/s), {profile.FanoutPacedSeconds} s");
             md.AppendLine();
             md.AppendLine("After each throughput run, on the same connections, once what was in flight has arrived. Times run from the broadcast call on the server to the receipt at the client; \"to the last recipient\" is the time until the last of all clients has the message.");
             md.AppendLine();
             md.AppendLine("| server | after window | run | broadcasts | p50 to the last recipient ms | p99 to the last recipient ms | max to the last recipient ms | p50 ms (all deliveries) | p99 ms (all deliveries) | server CPU (cores) |");
             md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var r in paced.OrderBy(r => Array.IndexOf(Servers, r.Server)).ThenBy(r => r["window"]).ThenBy(r => r.Repeat))
+            foreach (var r in paced.OrderBy(r => Rank(r.Server)).ThenBy(r => r["window"]).ThenBy(r => r.Repeat))
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Server} | {N(r["window"])} | {r.Repeat} | {N(r["paced_broadcasts"])} | {F(r["paced_last_p50_ms"], 1)} | {F(r["paced_last_p99_ms"], 1)} | {F(r["paced_last_max_ms"], 1)} | {F(r["paced_p50_ms"], 1)} | {F(r["paced_p99_ms"], 1)} | {F(r["paced_server_cpu_cores"], 2)} |");
             }
@@ -123,129 +154,4 @@ internal static class Report
             Summary(md, paced, [("p50 to the last recipient ms", "paced_last_p50_ms", 1), ("p99 to the last recipient ms", "paced_last_p99_ms", 1), ("p99 ms (all deliveries)", "paced_p99_ms", 1)]);
         }
     }
-
-    private static void Idle(StringBuilder md, Profile profile, List<RunResult> all, string directory)
-    {
-        var runs = all.Where(r => r.Scenario == "idle").ToList();
-        if (runs.Count == 0)
-        {
-            return;
-        }
-
-        md.AppendLine("## 2. Idle connections (WebSocket, joined to the group, heartbeats running)");
-        md.AppendLine();
-        md.AppendLine("Memory per connection = (value with N clients − value at 0 clients after a warm-up) / N, both after forced full compacting GCs in the server. Idle CPU is the server's CPU over the idle window.");
-        md.AppendLine();
-        md.AppendLine("| connections | server | connected | RSS KB/conn | GC heap KB/conn | idle CPU % | RSS ours/SignalR | RSS ours − raw KB | heap ours/SignalR | heap ours − raw KB |");
-        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        var groups = new List<(string Label, Dictionary<string, double> Values)>();
-        foreach (var size in profile.IdleSizes)
-        {
-            var key = size.ToString(CultureInfo.InvariantCulture);
-            var rss = runs.ToDictionary(r => r.Server, r => r["rss_kb_per_conn_" + key]);
-            var heap = runs.ToDictionary(r => r.Server, r => r["heap_kb_per_conn_" + key]);
-            string Ratio(Dictionary<string, double> values, string server) =>
-                server == "ours" && values.ContainsKey("ours") && values.TryGetValue("signalr", out var s) ? F(values["ours"] / s, 2) : string.Empty;
-            string Delta(Dictionary<string, double> values, string server) =>
-                server == "ours" && values.ContainsKey("ours") && values.TryGetValue("raw", out var w) ? F(values["ours"] - w, 2) : string.Empty;
-            foreach (var r in runs.OrderBy(r => Array.IndexOf(Servers, r.Server)))
-            {
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {size:N0} | {r.Server} | {N(r["connected_" + key])} | {F(r["rss_kb_per_conn_" + key], 2)} | {F(r["heap_kb_per_conn_" + key], 2)} | {F(r["idle_cpu_pct_" + key], 1)} | {Ratio(rss, r.Server)} | {Delta(rss, r.Server)} | {Ratio(heap, r.Server)} | {Delta(heap, r.Server)} |");
-            }
-
-            groups.Add((size.ToString("N0", CultureInfo.InvariantCulture), rss));
-        }
-
-        md.AppendLine();
-        Charts.GroupedBars(Path.Combine(directory, "idle-memory.png"), "Server RSS per idle connection (lower is better)", "KB per connection", groups);
-        Charts.GroupedBars(Path.Combine(directory, "idle-heap.png"), "Server GC heap per idle connection (lower is better)", "KB per connection",
-            [.. profile.IdleSizes.Select(size => (size.ToString("N0", CultureInfo.InvariantCulture), runs.ToDictionary(r => r.Server, r => r["heap_kb_per_conn_" + size.ToString(CultureInfo.InvariantCulture)])))]);
-        md.AppendLine("![idle memory](idle-memory.png) ![idle GC heap](idle-heap.png)");
-        md.AppendLine();
-    }
-
-    private static void Polling(StringBuilder md, Profile profile, List<RunResult> all)
-    {
-        var runs = all.Where(r => r.Scenario == "polling").ToList();
-        if (runs.Count == 0)
-        {
-            return;
-        }
-
-        md.AppendLine(CultureInfo.InvariantCulture, $"## 3. Long polling: {profile.PollingSessions:N0} sessions, 10 messages/s each, {profile.PollingSeconds} s");
-        md.AppendLine();
-        md.AppendLine("ours = Socket.IO 0.6 xhr-polling; signalr = SignalR long polling (the raw server has no polling transport).");
-        md.AppendLine();
-        md.AppendLine("| server | sessions | deliveries/s (expected) | p50 ms | p99 ms | server CPU % | CPU s per 1M deliveries |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in runs.OrderBy(r => Array.IndexOf(Servers, r.Server)))
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Server} | {N(r["clients"])} | {N(r["deliveries_per_s"])} ({N(r["expected_per_s"])}) | {F(r["p50_ms"], 1)} | {F(r["p99_ms"], 1)} | {F(r["server_cpu_pct"], 0)} | {F(r["cpu_s_per_million"], 1)} |");
-        }
-
-        md.AppendLine();
-        Summary(md, runs, [("p99 ms", "p99_ms", 1), ("CPU s per 1M deliveries", "cpu_s_per_million", 1)]);
-    }
-
-    private static void Echo(StringBuilder md, Profile profile, List<RunResult> all, string directory)
-    {
-        var runs = all.Where(r => r.Scenario == "echo").ToList();
-        if (runs.Count == 0)
-        {
-            return;
-        }
-
-        md.AppendLine(CultureInfo.InvariantCulture, $"## 4. Echo: {profile.EchoClients:N0} clients, each sends and waits for its echo, {profile.EchoSeconds} s");
-        md.AppendLine();
-        md.AppendLine("| server | clients | round trips/s | p50 ms | p99 ms | server CPU (cores) | CPU s per 1M round trips |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in runs.OrderBy(r => Array.IndexOf(Servers, r.Server)))
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Server} | {N(r["clients"])} | {N(r["round_trips_per_s"])} | {F(r["p50_ms"], 1)} | {F(r["p99_ms"], 1)} | {F(r["server_cpu_cores"], 2)} | {F(r["cpu_s_per_million"], 1)} |");
-        }
-
-        md.AppendLine();
-        Summary(md, runs, [("round trips/s", "round_trips_per_s", 0), ("p99 ms", "p99_ms", 1), ("CPU s per 1M round trips", "cpu_s_per_million", 1)]);
-        Charts.Bars(Path.Combine(directory, "echo.png"), "Echo round trips/s (higher is better)", "round trips/s", Medians(runs, "round_trips_per_s"));
-        md.AppendLine("![echo](echo.png)");
-        md.AppendLine();
-    }
-
-    /// <summary>One row per metric: median (and range over runs) per server, ours/SignalR and ours/raw.</summary>
-    private static void Summary(StringBuilder md, List<RunResult> runs, (string Label, string Key, int Digits)[] metrics)
-    {
-        md.AppendLine("| metric | ours | signalr | raw | ours / SignalR | ours / raw |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var (label, key, digits) in metrics)
-        {
-            var medians = Medians(runs, key);
-            string Cell(string server)
-            {
-                var values = runs.Where(r => r.Server == server).Select(r => r[key]).Where(v => !double.IsNaN(v)).ToList();
-                if (values.Count == 0)
-                {
-                    return "–";
-                }
-
-                var median = F(medians[server], digits);
-                return values.Count > 1 ? $"{median} ({F(values.Min(), digits)}–{F(values.Max(), digits)})" : median;
-            }
-
-            string Ratio(string other) => medians.TryGetValue("ours", out var o) && medians.TryGetValue(other, out var v) && v != 0 ? F(o / v, 2) + "x" : "–";
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {Cell("ours")} | {Cell("signalr")} | {Cell("raw")} | {Ratio("signalr")} | {Ratio("raw")} |");
-        }
-
-        md.AppendLine();
-    }
-
-    private static Dictionary<string, double> Medians(List<RunResult> runs, string key) =>
-        runs.GroupBy(r => r.Server)
-            .Select(g => (g.Key, Values: g.Select(r => r[key]).Where(v => !double.IsNaN(v)).Order().ToList()))
-            .Where(g => g.Values.Count > 0)
-            .OrderBy(g => Array.IndexOf(Servers, g.Key))
-            .ToDictionary(g => g.Key, g => g.Values.Count % 2 == 1 ? g.Values[g.Values.Count / 2] : (g.Values[(g.Values.Count / 2) - 1] + g.Values[g.Values.Count / 2]) / 2);
-
-    private static string N(double value) => double.IsNaN(value) ? "–" : value.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static string F(double value, int digits) => double.IsNaN(value) ? "–" : value.ToString("N" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 }

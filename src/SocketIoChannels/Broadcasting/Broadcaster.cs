@@ -12,13 +12,14 @@ public static class Broadcaster
 {
     private static ISocketIoBroadcaster? current;
 
-    /// <summary>The broadcaster the static methods use; set when a host using SocketIoChannels starts.</summary>
+    /// <summary>The broadcaster the static methods use; set when a host using SocketIoChannels starts (only then:
+    /// the setter is internal, so no code can redirect every static broadcast of the process).</summary>
     /// <exception cref="InvalidOperationException">No host with SocketIoChannels has started.</exception>
     public static ISocketIoBroadcaster Current
     {
         get => Volatile.Read(ref current) ?? throw new InvalidOperationException(
             "No SocketIoChannels server has started in this process: call builder.Services.AddSocketIoChannels() and start the host, or inject ISocketIoBroadcaster.");
-        set => Volatile.Write(ref current, value);
+        internal set => Volatile.Write(ref current, value);
     }
 
     /// <inheritdoc cref="ISocketIoBroadcaster.Broadcast"/>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using SocketIoChannels.Events;
 
 namespace SocketIoChannels.Diagnostics;
 
@@ -25,7 +24,7 @@ internal static class SocketIoActivitySource
     /// activity would be that request (for polling, one long finished). Events therefore start a trace of their own
     /// unless they run inside another event's activity (OnError runs inside the event whose handler threw).
     /// </remarks>
-    public static Activity? StartEvent(SocketIoEvent @event, string sessionId, string transport, string? channel, IReadOnlyList<string>? sessionChannels)
+    public static Activity? StartEvent(string eventName, string sessionId, string transport, string? channel, IReadOnlyList<string>? sessionChannels)
     {
         if (!Source.HasListeners())
         {
@@ -38,17 +37,16 @@ internal static class SocketIoActivitySource
             Activity.Current = null; // the caller is an async method: this does not leak back to the loop
         }
 
-        var name = EventName(@event);
         var activity = Source.StartActivity(EventActivityName, ActivityKind.Server);
         if (activity is null)
         {
             return null;
         }
 
-        activity.DisplayName = "socketio " + name;
+        activity.DisplayName = "socketio " + eventName;
         if (activity.IsAllDataRequested)
         {
-            activity.SetTag(EventTag, name);
+            activity.SetTag(EventTag, eventName);
             activity.SetTag(SessionIdTag, sessionId);
             activity.SetTag(SocketIoMetrics.TransportTag, transport);
             if (channel is not null)
@@ -71,16 +69,4 @@ internal static class SocketIoActivitySource
         activity.SetTag("error.type", exception.GetType().FullName);
         activity.AddException(exception);
     }
-
-    public static string EventName(SocketIoEvent @event) => @event switch
-    {
-        SocketIoEvent.Connect => "connect",
-        SocketIoEvent.Message => "message",
-        SocketIoEvent.Subscribe => "subscribe",
-        SocketIoEvent.Unsubscribe => "unsubscribe",
-        SocketIoEvent.Error => "error",
-        SocketIoEvent.Disconnect => "disconnect",
-        SocketIoEvent.Finish => "finish",
-        _ => @event.ToString().ToLowerInvariant(),
-    };
 }

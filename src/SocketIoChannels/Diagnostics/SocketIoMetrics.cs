@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using SocketIoChannels.Sessions;
 
 namespace SocketIoChannels.Diagnostics;
 
@@ -71,7 +70,8 @@ internal sealed class SocketIoMetrics
         }
     }
 
-    public void SessionEnded(string transport, SessionEndReason reason, TimeSpan duration)
+    /// <summary>A session ended; <paramref name="reason"/> is the close reason tag value (snake_case).</summary>
+    public void SessionEnded(string transport, string reason, TimeSpan duration)
     {
         if (activeSessions.Enabled)
         {
@@ -83,7 +83,7 @@ internal sealed class SocketIoMetrics
             var tags = new TagList
             {
                 { TransportTag, transport },
-                { CloseReasonTag, ReasonName(reason) },
+                { CloseReasonTag, reason },
             };
             sessionDuration.Record(duration.TotalSeconds, tags);
         }
@@ -139,16 +139,4 @@ internal sealed class SocketIoMetrics
             droppedSessions.Add(1, new KeyValuePair<string, object?>(TransportTag, transport));
         }
     }
-
-    /// <summary>The tag value for a close reason: the snake_case of <see cref="SessionEndReason"/>.</summary>
-    public static string ReasonName(SessionEndReason reason) => reason switch
-    {
-        SessionEndReason.Normal => "normal",
-        SessionEndReason.Timeout => "timeout",
-        SessionEndReason.SlowConsumer => "slow_consumer",
-        SessionEndReason.AppShutdown => "app_shutdown",
-        SessionEndReason.Error => "error",
-        SessionEndReason.Kicked => "kicked",
-        _ => "unknown",
-    };
 }

@@ -46,7 +46,7 @@ internal sealed partial class EventDispatcher
 
         IReadOnlyList<string>? socketChannels = null;
         using var activity = SocketIoActivitySource.Source.HasListeners()
-            ? SocketIoActivitySource.StartEvent(@event, socket.SessionId, socket.Transport, channel, channel is null ? socket.Session.GetChannels() : null)
+            ? SocketIoActivitySource.StartEvent(SocketIoEventNames.TagValue(@event), socket.SessionId, socket.Transport, channel, channel is null ? socket.Session.GetChannels() : null)
             : null;
         await using var scope = scopes.CreateAsyncScope();
         var invocation = new EventInvocation

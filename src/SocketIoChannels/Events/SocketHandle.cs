@@ -1,5 +1,4 @@
 using SocketIoChannels.Broadcasting;
-using SocketIoChannels.Channels;
 using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Protocol;
 using SocketIoChannels.Sessions;
@@ -11,14 +10,14 @@ namespace SocketIoChannels.Events;
 internal sealed class SocketHandle : ISocket
 {
     private readonly SocketIoBroadcaster broadcaster;
-    private readonly ChannelRegistry<Session> registry;
+    private readonly ChannelMembership membership;
     private readonly SocketIoMetrics metrics;
 
-    public SocketHandle(Session session, SocketIoBroadcaster broadcaster, ChannelRegistry<Session> registry, SocketIoMetrics metrics)
+    public SocketHandle(Session session, SocketIoBroadcaster broadcaster, ChannelMembership membership, SocketIoMetrics metrics)
     {
         Session = session;
         this.broadcaster = broadcaster;
-        this.registry = registry;
+        this.membership = membership;
         this.metrics = metrics;
     }
 
@@ -62,35 +61,13 @@ internal sealed class SocketHandle : ISocket
     public bool Subscribe(string channel)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        if (!Session.AddChannel(channel))
-        {
-            return false;
-        }
-
-        if (registry.Add(channel, Session))
-        {
-            broadcaster.Backplane.ActivateChannel(channel);
-            metrics.Subscribed();
-        }
-
-        return true;
+        return membership.Subscribe(Session, channel);
     }
 
     public bool Unsubscribe(string channel)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        if (!Session.RemoveChannel(channel))
-        {
-            return false;
-        }
-
-        if (registry.Remove(channel, Session))
-        {
-            broadcaster.Backplane.DeactivateChannel(channel);
-            metrics.Unsubscribed();
-        }
-
-        return true;
+        return membership.Unsubscribe(Session, channel);
     }
 
     public void Disconnect() => Session.End(SessionEndReason.Kicked);

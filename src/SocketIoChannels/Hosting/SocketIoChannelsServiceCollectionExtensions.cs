@@ -56,13 +56,15 @@ public static class SocketIoChannelsServiceCollectionExtensions
             return new SessionTimings(provider.GetRequiredService<TimeProvider>(), options.MaxQueuedFrames, options.HeartbeatInterval,
                 options.HeartbeatTimeout, options.PollDuration, options.PollingCloseTimeout, options.WebSocketCloseTimeout)
             {
-                Limits = Protocol.InboundLimits.From(options),
+                Limits = new Protocol.InboundLimits(options.MaxFramesPerPayload, options.MaxChannelNameLength, options.MaxChannelsPerSession),
+                MaxInboundChars = options.MaxQueuedInboundBytes,
             };
         });
         services.AddSingleton<SessionStore>();
         services.AddSingleton<SessionSweeper>();
         services.AddSingleton<ChannelRegistry<Session>>();
         services.AddSingleton<BackplaneLink>();
+        services.AddSingleton<ChannelMembership>();
         services.AddSingleton<SocketIoBroadcaster>();
         services.AddSingleton<ISocketIoBroadcaster>(provider => provider.GetRequiredService<SocketIoBroadcaster>());
         services.AddSingleton(provider => new HandlerRegistry(provider.GetRequiredService<HandlerSources>(), provider.GetService<IServiceProviderIsService>()));
@@ -72,6 +74,7 @@ public static class SocketIoChannelsServiceCollectionExtensions
             provider.GetRequiredService<IOptions<SocketIoOptions>>().Value.MessageLogFormat,
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new SessionLoopSettings(provider.GetRequiredService<IOptions<SocketIoOptions>>().Value.CloseSessionOnHandlerError));
         services.AddSingleton<SocketIoServer>();
         services.AddSingleton<ClientScript>();
         foreach (var name in (string[])["websocket", "flashsocket"])
@@ -88,7 +91,8 @@ public static class SocketIoChannelsServiceCollectionExtensions
         services.AddHostedService<SocketIoHostedService>();
         services.AddTransient<IStartupFilter, ResponseBodyBypassStartupFilter>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, FlashPolicyKestrelSetup>();
-        services.AddSingleton<FlashPolicyListener>();
+        services.AddSingleton(provider => new FlashPolicyListener(
+            provider.GetRequiredService<IOptions<SocketIoOptions>>().Value.FlashPolicyPort, provider.GetRequiredService<ILogger<FlashPolicyListener>>()));
         services.AddHostedService(provider => provider.GetRequiredService<FlashPolicyListener>());
         return builder;
     }

@@ -29,6 +29,14 @@ public sealed class SocketIoOptions
     /// HTTP 413 or WebSocket close code 1009. Default 1 MB.</summary>
     public long MaxMessageSize { get; set; } = 1024 * 1024;
 
+    /// <summary>How much of one client's input may wait for its handlers, in bytes (counted as the characters of
+    /// the payloads' text, which for ASCII JSON are its bytes). Up to 64 payloads, and no more than this, wait;
+    /// past either bound the server stops reading that client until its handlers catch up: its WebSocket receive
+    /// or its POST waits (TCP back-pressure), nothing is dropped, and no other client is affected. A heartbeat
+    /// echo that waits behind its input meanwhile does not time the client out. One payload larger than this
+    /// (up to <see cref="MaxMessageSize"/>) still goes when nothing else waits. Default 4 MB.</summary>
+    public int MaxQueuedInboundBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>The most frames one payload (one WebSocket message or one POST) may hold, heartbeats included.
     /// A payload with more is refused as a whole: HTTP 400 or WebSocket close code 1008. Default 1,000.</summary>
     public int MaxFramesPerPayload { get; set; } = 1000;

@@ -33,6 +33,11 @@ internal sealed class SocketIoOptionsValidator : IValidateOptions<SocketIoOption
             failures.Add($"SocketIo:MaxMessageSize must be at most {int.MaxValue / 2} bytes (was {options.MaxMessageSize}).");
         }
 
+        if (options.MaxQueuedInboundBytes is < 64 or > int.MaxValue / 2)
+        {
+            failures.Add($"SocketIo:MaxQueuedInboundBytes must be between 64 and {int.MaxValue / 2} bytes (was {options.MaxQueuedInboundBytes}).");
+        }
+
         AtLeast(options.MaxFramesPerPayload, 2, nameof(options.MaxFramesPerPayload), failures);
         AtLeast(options.MaxChannelNameLength, 1, nameof(options.MaxChannelNameLength), failures);
         AtLeast(options.MaxChannelsPerSession, 1, nameof(options.MaxChannelsPerSession), failures);

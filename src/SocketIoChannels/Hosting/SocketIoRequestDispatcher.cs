@@ -114,6 +114,7 @@ internal sealed partial class SocketIoRequestDispatcher
             TransportName = transport.Name,
             Context = context,
             SessionStarter = server,
+            Snapshot = RequestSnapshot.Take,
             MaxMessageSize = maxMessageSize,
             Metrics = metrics,
         };

@@ -9,13 +9,13 @@ namespace SocketIoChannels.Protocol;
 internal static class InboundPayload
 {
     /// <summary>Decodes <paramref name="payload"/> into <paramref name="frames"/> (heartbeats included) and
-    /// <paramref name="commands"/> under <paramref name="limits"/>, and counts its subscriptions in
-    /// <paramref name="claims"/>. jsonp-polling POSTs (<paramref name="normalizeNewlines"/>) come from a textarea,
-    /// where the browser turned every <c>\n</c> into <c>\r\n</c> (spec §3.6): such a frame is read again with the
-    /// line breaks turned back, frame by frame. With <paramref name="keepDecodedOnMalformed"/> (POSTs, whose 0.6
-    /// clients cannot use an error status), broken framing keeps the frames before it, as the 0.6 decoder does
-    /// (spec §1.5): the rest is dropped and described in the returned text. Limits still refuse the whole payload.</summary>
-    public static string? Parse(string payload, bool normalizeNewlines, InboundLimits limits, ClientChannelClaims claims,
+    /// <paramref name="commands"/> under <paramref name="limits"/> (the channel count per session is the
+    /// session's to check). jsonp-polling POSTs (<paramref name="normalizeNewlines"/>) come from a textarea, where
+    /// the browser turned every <c>\n</c> into <c>\r\n</c> (spec §3.6): such a frame is read again with the line
+    /// breaks turned back, frame by frame. With <paramref name="keepDecodedOnMalformed"/> (POSTs, whose 0.6 clients
+    /// cannot use an error status), broken framing keeps the frames before it, as the 0.6 decoder does (spec §1.5):
+    /// the rest is dropped and described in the returned text. Limits still refuse the whole payload.</summary>
+    public static string? Parse(string payload, bool normalizeNewlines, InboundLimits limits,
         List<InboundFrame> frames, List<InboundCommand> commands, bool keepDecodedOnMalformed = false)
     {
         string? dropped = null;
@@ -44,11 +44,6 @@ internal static class InboundPayload
                 throw new InvalidPayloadException(
                     $"Payload refused: a channel name may have at most {limits.MaxChannelNameLength} characters.", overLimit: true);
             }
-        }
-
-        if (claims.TryApply(commands, limits.MaxChannelsPerSession) is { } problem)
-        {
-            throw new InvalidPayloadException("Payload refused: " + problem + ".", overLimit: true);
         }
 
         return dropped;

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SocketIoChannels.Broadcasting;
-using SocketIoChannels.Channels;
 using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Events;
 using SocketIoChannels.Protocol;
@@ -18,27 +16,27 @@ namespace SocketIoChannels.Server;
 internal sealed partial class SocketIoServer : ISessionStarter
 {
     private readonly SessionStore store;
-    private readonly ChannelRegistry<Session> channels;
+    private readonly ChannelMembership membership;
     private readonly SocketIoBroadcaster broadcaster;
     private readonly EventDispatcher dispatcher;
     private readonly MessageLog messageLog;
-    private readonly SocketIoOptions options;
+    private readonly SessionLoopSettings settings;
     private readonly ILogger<SocketIoServer> logger;
     private readonly SocketIoMetrics metrics;
     private readonly ConcurrentDictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance);
     private readonly CancellationTokenSource teardownAbandoned = new();
     private volatile bool stopping;
 
-    public SocketIoServer(SessionStore store, ChannelRegistry<Session> channels, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
-        MessageLog messageLog, IOptions<SocketIoOptions> options, SocketIoMetrics metrics, ILogger<SocketIoServer> logger)
+    public SocketIoServer(SessionStore store, ChannelMembership membership, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
+        MessageLog messageLog, SessionLoopSettings settings, SocketIoMetrics metrics, ILogger<SocketIoServer> logger)
     {
         this.metrics = metrics;
         this.store = store;
-        this.channels = channels;
+        this.membership = membership;
         this.broadcaster = broadcaster;
         this.dispatcher = dispatcher;
         this.messageLog = messageLog;
-        this.options = options.Value;
+        this.settings = settings;
         this.logger = logger;
     }
 
@@ -75,7 +73,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
     private async Task RunAsync(Session session)
     {
         await Task.Yield(); // off the request's thread before any handler runs
-        var socket = new SocketHandle(session, broadcaster, channels, metrics);
+        var socket = new SocketHandle(session, broadcaster, membership, metrics);
         try
         {
             if (!await dispatcher.DispatchAsync(SocketIoEvent.Connect, socket).ConfigureAwait(false))
@@ -102,7 +100,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         {
             LogLoopFailed(exception, session.Id);
             session.End(SessionEndReason.Error);
-            LeaveChannels(session);
+            membership.LeaveAll(session);
         }
         finally
         {
@@ -129,12 +127,12 @@ internal sealed partial class SocketIoServer : ISessionStarter
                     return;
                 }
 
-                socket.Subscribe(command.Channel!);
+                membership.SubscribeFromClient(session, command.Channel!);
                 succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Subscribe, socket, channel: command.Channel).ConfigureAwait(false);
                 Log(succeeded, session, "subscribe", null, command.Channel);
                 break;
             case InboundCommandKind.Unsubscribe:
-                socket.Unsubscribe(command.Channel!);
+                membership.Unsubscribe(session, command.Channel!);
                 succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Unsubscribe, socket, channel: command.Channel).ConfigureAwait(false);
                 Log(succeeded, session, "unsubscribe", null, command.Channel);
                 break;
@@ -161,7 +159,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
 
     private void EndAfterHandlerError(Session session)
     {
-        if (options.CloseSessionOnHandlerError)
+        if (settings.CloseSessionOnHandlerError)
         {
             session.End(SessionEndReason.Error);
         }
@@ -177,20 +175,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         }
 
         await dispatcher.DispatchAsync(SocketIoEvent.Finish, socket, cancellationToken: teardownAbandoned.Token).ConfigureAwait(false);
-        LeaveChannels(socket.Session);
-    }
-
-    private void LeaveChannels(Session session)
-    {
-        foreach (var channel in session.GetChannels())
-        {
-            session.RemoveChannel(channel);
-            if (channels.Remove(channel, session))
-            {
-                broadcaster.Backplane.DeactivateChannel(channel);
-                metrics.Unsubscribed();
-            }
-        }
+        membership.LeaveAll(socket.Session);
     }
 
     /// <summary>Ends every session and waits until their teardown events ran (django-socketio:

@@ -11,17 +11,23 @@ internal readonly struct InboundBatch
     private readonly InboundCommand single;
     private readonly InboundCommand[]? many;
 
-    private InboundBatch(InboundCommand single, InboundCommand[]? many)
+    private InboundBatch(InboundCommand single, InboundCommand[]? many, int size)
     {
         this.single = single;
         this.many = many;
+        Size = size;
     }
 
     public int Count => many?.Length ?? 1;
 
-    /// <summary>The batch of <paramref name="commands"/> (at least one), copied out of the list.</summary>
-    public static InboundBatch From(List<InboundCommand> commands) =>
-        commands.Count == 1 ? new InboundBatch(commands[0], null) : new InboundBatch(default, [.. commands]);
+    /// <summary>The length of the payload the commands came from, in characters: what the inbound queue's size
+    /// bound counts.</summary>
+    public int Size { get; }
+
+    /// <summary>The batch of <paramref name="commands"/> (at least one), copied out of the list, from a payload of
+    /// <paramref name="size"/> characters.</summary>
+    public static InboundBatch From(List<InboundCommand> commands, int size) =>
+        commands.Count == 1 ? new InboundBatch(commands[0], null, size) : new InboundBatch(default, [.. commands], size);
 
     public Enumerator GetEnumerator() => new(this);
 

@@ -10,21 +10,11 @@ namespace SocketIoChannels.Sessions;
 /// </summary>
 internal sealed partial class Session
 {
-    // Scratch lists for decoding a payload, one pair per thread: decoding is synchronous, so a payload needs no
-    // lists of its own (see ParsePayload). Lists grown by an unusually large payload are let go.
-    private const int MaxScratchCapacity = 64;
-    [ThreadStatic]
-    private static List<InboundFrame>? scratchFrames;
-    [ThreadStatic]
-    private static List<InboundCommand>? scratchCommands;
-
     private readonly object gate = new();
     private readonly SessionQueue<byte[]> outbound;
     private readonly SessionQueue<InboundBatch> inbound;
     private readonly ISessionOwner owner;
     private readonly SessionTimings timings;
-    private readonly List<string> channels = [];
-    private readonly ClientChannelClaims clientChannels = new();
     private Dictionary<string, object?>? context; // created on first use: most idle sessions never need one
     private TransportLease? lease;
     private CancellationTokenSource? ended;
@@ -32,9 +22,14 @@ internal sealed partial class Session
     private long heartbeatCounter;
     private long heartbeatDueAt;
     private long heartbeatSentAt;
+    private int receivesWaiting; // payloads of this client waiting for room in the inbound queue (back-pressure)
     private bool awaitingEcho;
     private bool streaming;
     private int state; // 0 alive, 1 ended
+
+    /// <summary>For tests: runs on a <see cref="Tick"/>'s thread after its decision, when a connection could attach.</summary>
+    [ThreadStatic]
+    internal static Action<Session>? AfterTickDecision;
 
     public Session(string id, string transport, SocketIoRequest request, SessionTimings timings, ISessionOwner owner, long now)
     {
@@ -46,7 +41,7 @@ internal sealed partial class Session
         closedAt = now;
         StartedAt = now;
         outbound = new SessionQueue<byte[]>(timings.MaxQueuedFrames, initialSize: 4);
-        inbound = new SessionQueue<InboundBatch>(64, initialSize: 1);
+        inbound = new SessionQueue<InboundBatch>(timings.MaxInboundPayloads, initialSize: 1, static batch => batch.Size, timings.MaxInboundChars);
 
         // The first frame of every session is its id (spec §2.3); nothing may go before it.
         outbound.TryWrite(FrameCodec.EncodeText(id));
@@ -110,40 +105,18 @@ internal sealed partial class Session
         return false;
     }
 
+    /// <summary>The channels of this session and its client's claims (changed through
+    /// <c>Broadcasting/ChannelMembership</c> only).</summary>
+    public SessionChannels Channels { get; } = new();
+
     /// <summary>The channels of this session in subscription order (a copy).</summary>
-    public string[] GetChannels()
-    {
-        lock (channels)
-        {
-            return [.. channels];
-        }
-    }
-
-    public bool AddChannel(string channel)
-    {
-        lock (channels)
-        {
-            if (channels.Contains(channel))
-            {
-                return false;
-            }
-
-            channels.Add(channel);
-            return true;
-        }
-    }
-
-    public bool RemoveChannel(string channel)
-    {
-        lock (channels)
-        {
-            return channels.Remove(channel);
-        }
-    }
+    public string[] GetChannels() => Channels.ToArray();
 
     /// <summary>Takes the payload of one transport message (a WebSocket message, a POST's <c>data</c>): heartbeat
     /// echoes are handled at once, every other command is queued for the session loop in order. Waits when the
-    /// loop is behind (back-pressure on this client only). Throws <see cref="InvalidPayloadException"/> when the
+    /// loop is behind (<see cref="SessionTimings.MaxInboundPayloads"/> payloads or
+    /// <see cref="SessionTimings.MaxInboundChars"/> of text wait for it): back-pressure on this client only, whose
+    /// receive loop or POST waits, never an unbounded buffer. Throws <see cref="InvalidPayloadException"/> when the
     /// payload is malformed or over a limit: then none of it is used. Returns a problem when the session ended
     /// before the commands were queued.</summary>
     public ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, CancellationToken cancellationToken) =>
@@ -154,15 +127,37 @@ internal sealed partial class Session
     /// problem says what was dropped.</summary>
     public async ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, bool keepDecodedOnMalformed, CancellationToken cancellationToken)
     {
-        if (ParsePayload(payload, normalizeNewlines, keepDecodedOnMalformed, out var dropped) is { } batch)
+        var parsed = ParsePayload(payload, normalizeNewlines, keepDecodedOnMalformed, out var dropped);
+        if (parsed is not { } batch || inbound.TryWrite(batch))
         {
-            try
+            return dropped;
+        }
+
+        // Full (or ended). While this client waits for its own backlog, the server reads nothing more from it: a
+        // heartbeat echo it sent meanwhile sits unread behind this payload. Its echo timeout stops for that time
+        // (see Tick) and starts again once the payload went in.
+        lock (gate)
+        {
+            receivesWaiting++;
+        }
+
+        try
+        {
+            await inbound.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            return "the session ended before its messages were handled";
+        }
+        finally
+        {
+            lock (gate)
             {
-                await inbound.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException)
-            {
-                return "the session ended before its messages were handled";
+                receivesWaiting--;
+                if (awaitingEcho)
+                {
+                    heartbeatSentAt = Math.Max(heartbeatSentAt, timings.Now());
+                }
             }
         }
 
@@ -171,16 +166,18 @@ internal sealed partial class Session
 
     /// <summary>Decodes a payload (all or nothing, see <see cref="InboundPayload"/>) and handles its heartbeat
     /// echoes. Returns its commands, or <see langword="null"/> when it has none. Synchronous, so that it can use
-    /// this thread's scratch lists: a payload of one command allocates no list and no array.</summary>
+    /// this thread's <see cref="DecodeScratch"/> lists: a payload of one command allocates no list and no array.</summary>
     private InboundBatch? ParsePayload(string payload, bool normalizeNewlines, bool keepDecodedOnMalformed, out string? dropped)
     {
-        var frames = scratchFrames ?? [];
-        var commands = scratchCommands ?? [];
-        scratchFrames = null; // taken, in case a payload were ever decoded within another on this thread
-        scratchCommands = null;
+        var (frames, commands) = DecodeScratch.Rent();
         try
         {
-            dropped = InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, clientChannels, frames, commands, keepDecodedOnMalformed);
+            dropped = InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, frames, commands, keepDecodedOnMalformed);
+            if (Channels.TryClaim(commands, timings.Limits.MaxChannelsPerSession) is { } problem)
+            {
+                throw new InvalidPayloadException("Payload refused: " + problem + ".", overLimit: true);
+            }
+
             foreach (var frame in frames)
             {
                 if (frame.Kind == FrameKind.Heartbeat)
@@ -189,17 +186,11 @@ internal sealed partial class Session
                 }
             }
 
-            return commands.Count > 0 ? InboundBatch.From(commands) : null;
+            return commands.Count > 0 ? InboundBatch.From(commands, payload.Length) : null;
         }
         finally
         {
-            frames.Clear();
-            commands.Clear();
-            if (frames.Capacity <= MaxScratchCapacity && commands.Capacity <= MaxScratchCapacity)
-            {
-                scratchFrames = frames;
-                scratchCommands = commands;
-            }
+            DecodeScratch.Return(frames, commands);
         }
     }
 
@@ -248,7 +239,9 @@ internal sealed partial class Session
     /// <summary>Lets go of a connection; the close timeout starts if it was the current one.</summary>
     public void Detach(TransportLease detached)
     {
-        var endNow = false;
+        SessionEndReason? end = null;
+        TransportLease? current = null;
+        CancellationTokenSource? endedSource = null;
         lock (gate)
         {
             if (!ReferenceEquals(lease, detached))
@@ -258,12 +251,16 @@ internal sealed partial class Session
 
             lease = null;
             closedAt = timings.Now();
-            endNow = state == 0 && (detached.IsPoll ? timings.PollingCloseTimeout : timings.StreamingCloseTimeout) <= 0;
+            if (state == 0 && (detached.IsPoll ? timings.PollingCloseTimeout : timings.StreamingCloseTimeout) <= 0
+                && MarkEnded(SessionEndReason.Normal, out current, out endedSource))
+            {
+                end = SessionEndReason.Normal;
+            }
         }
 
-        if (endNow)
+        if (end is { } reason)
         {
-            End(SessionEndReason.Normal);
+            FinishEnd(reason, current, endedSource);
         }
     }
 
@@ -275,17 +272,34 @@ internal sealed partial class Session
         CancellationTokenSource? endedSource;
         lock (gate)
         {
-            if (state != 0)
+            if (!MarkEnded(reason, out current, out endedSource))
             {
                 return false;
             }
-
-            state = 1;
-            EndReason = reason;
-            current = lease;
-            endedSource = ended;
         }
 
+        FinishEnd(reason, current, endedSource);
+        return true;
+    }
+
+    // Under the lock, in the same hold as the decision to end (the sweep's, a detach's): from here no connection
+    // attaches, so none is taken and then ended under it.
+    private bool MarkEnded(SessionEndReason reason, out TransportLease? current, out CancellationTokenSource? endedSource)
+    {
+        current = lease;
+        endedSource = ended;
+        if (state != 0)
+        {
+            return false;
+        }
+
+        state = 1;
+        EndReason = reason;
+        return true;
+    }
+
+    private void FinishEnd(SessionEndReason reason, TransportLease? current, CancellationTokenSource? endedSource)
+    {
         // Completing the queue lets the attached connection send what is left and close, within the close-handshake
         // timeout (a client that stopped reading is then cut off); a dropped client (slow, silent) is cut off at
         // once instead.
@@ -305,13 +319,14 @@ internal sealed partial class Session
         _ = endedSource?.CancelAsync();
 
         owner.OnEnded(this);
-        return true;
     }
 
     /// <summary>Heartbeats, poll duration and expiry, driven by the sweep: no timer per session.</summary>
     public void Tick(long now)
     {
         SessionEndReason? end = null;
+        TransportLease? endedLease = null;
+        CancellationTokenSource? endedSource = null;
         TransportLease? expiredPoll = null;
         byte[]? heartbeat = null;
         lock (gate)
@@ -338,7 +353,8 @@ internal sealed partial class Session
             }
             else if (awaitingEcho)
             {
-                if (now - heartbeatSentAt >= timings.HeartbeatTimeout)
+                // Not while the server itself stopped reading the client (see ReceiveAsync).
+                if (receivesWaiting == 0 && now - heartbeatSentAt >= timings.HeartbeatTimeout)
                 {
                     end = SessionEndReason.Timeout;
                 }
@@ -350,11 +366,18 @@ internal sealed partial class Session
                 heartbeatSentAt = now;
                 heartbeat = FrameCodec.EncodeHeartbeat(heartbeatCounter);
             }
+
+            // Decided and ended in one hold of the lock: a poll attaching now is refused, not taken and then ended.
+            if (end is { } reason)
+            {
+                MarkEnded(reason, out endedLease, out endedSource);
+            }
         }
 
-        if (end is not null)
+        AfterTickDecision?.Invoke(this);
+        if (end is { } ending)
         {
-            End(end.Value);
+            FinishEnd(ending, endedLease, endedSource);
         }
 
         expiredPoll?.Cancel();

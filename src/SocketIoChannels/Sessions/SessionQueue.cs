@@ -10,13 +10,18 @@ namespace SocketIoChannels.Sessions;
 /// allocation per wait). <see cref="TryWrite"/> never waits; <see cref="WriteAsync"/> waits while the queue is full
 /// (back-pressure on the one client that sends too fast). Completing the queue lets the reader take what is left.
 /// </summary>
+/// <remarks>Full means <c>capacity</c> items or, when the queue was given a size measure, <c>maxSize</c> of their
+/// total size; an item larger than <c>maxSize</c> still goes into an empty queue, so nothing waits forever.</remarks>
 /// <typeparam name="T">The item type.</typeparam>
 internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
 {
     private readonly int capacity;
+    private readonly int maxSize;
+    private readonly Func<T, int>? sizeOf;
     private T[] items;
     private int head;
     private int count;
+    private int size; // at most maxSize plus one item: both are bounded by int.MaxValue / 2 (the options validator)
     private bool completed;
     private bool readerWaiting;
     private ManualResetValueTaskSourceCore<bool> waiter = new() { RunContinuationsAsynchronously = true };
@@ -26,10 +31,13 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
     private TaskCompletionSource<bool>? fallbackWaiter; // a new reader came before that (a poll superseding a poll)
     private TaskCompletionSource? space;
 
-    public SessionQueue(int capacity, int initialSize)
+    public SessionQueue(int capacity, int initialSize, Func<T, int>? sizeOf = null, int maxSize = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSize, 1);
         this.capacity = capacity;
+        this.sizeOf = sizeOf;
+        this.maxSize = maxSize;
         items = new T[Math.Clamp(initialSize, 1, capacity)];
     }
 
@@ -48,6 +56,18 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
         }
     }
 
+    /// <summary>The total size of the queued items, by the queue's size measure (0 without one).</summary>
+    public int Size
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return size;
+            }
+        }
+    }
+
     // The queue is internal and never handed to code that could lock on it: locking on itself saves an object
     // per session.
     private object Gate => this;
@@ -57,7 +77,7 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
     {
         lock (Gate)
         {
-            if (completed || count >= capacity)
+            if (completed || !HasRoomFor(item))
             {
                 return false;
             }
@@ -82,7 +102,7 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
                     throw new ChannelClosedException();
                 }
 
-                if (count < capacity)
+                if (HasRoomFor(item))
                 {
                     Enqueue(item);
                     WakeReader(true);
@@ -149,6 +169,14 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
             }
 
             count = total;
+            if (sizeOf is not null)
+            {
+                foreach (var item in taken)
+                {
+                    size += sizeOf(item);
+                }
+            }
+
             WakeReader(true);
         }
     }
@@ -167,6 +195,11 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
             items[head] = default!;
             head = head + 1 == items.Length ? 0 : head + 1;
             count--;
+            if (sizeOf is not null)
+            {
+                size -= sizeOf(item);
+            }
+
             ReleaseWriters();
             return true;
         }
@@ -252,8 +285,16 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         waiter.OnCompleted(continuation, state, token, flags);
 
+    private bool HasRoomFor(T item) =>
+        count < capacity && (sizeOf is null || count == 0 || size + sizeOf(item) <= maxSize);
+
     private void Enqueue(T item)
     {
+        if (sizeOf is not null)
+        {
+            size += sizeOf(item);
+        }
+
         if (count == items.Length)
         {
             var larger = new T[Math.Min(capacity, items.Length * 2)];
@@ -319,6 +360,7 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
         }
     }
 
+    // Under the lock. A released writer checks again whether its item fits (by size, one may not yet).
     private void ReleaseWriters()
     {
         if (space is not null && (completed || count < capacity))

@@ -52,7 +52,7 @@ internal sealed partial class SessionStore : ISessionOwner
     {
         sessions.TryRemove(new KeyValuePair<string, Session>(session.Id, session));
         LogSessionEnded(session.Id, session.EndReason);
-        metrics.SessionEnded(session.Transport, session.EndReason, Timings.TimeProvider.GetElapsedTime(session.StartedAt));
+        metrics.SessionEnded(session.Transport, SessionEndReasonNames.TagValue(session.EndReason), Timings.TimeProvider.GetElapsedTime(session.StartedAt));
         Ended?.Invoke(session);
     }
 

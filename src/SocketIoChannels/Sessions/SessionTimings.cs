@@ -28,6 +28,16 @@ internal sealed class SessionTimings
 
     public int MaxQueuedFrames { get; }
 
+    /// <summary>How many payloads may wait for the session loop: past it the client's receive loop (or POST) waits.</summary>
+    public int MaxInboundPayloads { get; init; } = 64;
+
+    /// <summary>The most payload text, in characters, that may wait for the session loop: past it the client's
+    /// receive loop (or POST) waits. One payload larger than this still goes when nothing else waits.</summary>
+    public int MaxInboundChars { get; init; } = DefaultMaxInboundChars;
+
+    /// <summary>The default of <see cref="MaxInboundChars"/> (SocketIoOptions.MaxQueuedInboundBytes).</summary>
+    public const int DefaultMaxInboundChars = 4 * 1024 * 1024;
+
     public long HeartbeatInterval { get; }
 
     public long HeartbeatTimeout { get; }

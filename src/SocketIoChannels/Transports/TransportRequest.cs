@@ -23,8 +23,12 @@ internal sealed class TransportRequest
 
     public required long MaxMessageSize { get; init; }
 
+    /// <summary>Takes the snapshot of <see cref="Context"/> a new session keeps (given by Hosting, called only when a
+    /// session starts).</summary>
+    public required Func<HttpContext, SocketIoRequest> Snapshot { get; init; }
+
     /// <summary>Starts a new session for this connection; <see langword="null"/> while the host is stopping.</summary>
-    public Session? CreateSession() => SessionStarter.StartSession(TransportName, SocketIoRequest.FromHttpContext(Context));
+    public Session? CreateSession() => SessionStarter.StartSession(TransportName, Snapshot(Context));
 
     /// <summary>Where a transport counts the frames it wrote (<c>socketio.server.messages</c>, direction out).</summary>
     public required SocketIoMetrics Metrics { get; init; }

@@ -47,7 +47,7 @@ public sealed class ChatServer : IAsyncDisposable
         params string[] arguments)
     {
         var database = Path.Combine(directory.FullName, "chat.db");
-        var logs = new InMemoryLoggerProvider();
+        var logs = new LogCollector(capacity: 20_000);
         var app = ChatApp.Build(
             [
                 addrport, "--contentRoot", SampleDirectory, "--environment", "Production", $"--{ChatApp.DatabaseKey}={database}",

@@ -124,6 +124,15 @@ public sealed class InMemoryBackplane(InMemoryBackplaneBus bus) : ISocketIoBackp
         }
     }
 
+    /// <summary>How many local subscriptions declared interest in <paramref name="channel"/>.</summary>
+    public int Interest(string channel)
+    {
+        lock (gate)
+        {
+            return channels.GetValueOrDefault(channel);
+        }
+    }
+
     public void SessionStarted() => Interlocked.Increment(ref sessions);
 
     public void SessionEnded() => Interlocked.Decrement(ref sessions);

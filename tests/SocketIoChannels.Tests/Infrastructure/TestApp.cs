@@ -1,30 +1,28 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace SocketIoChannels.Tests.Infrastructure;
 
-/// <summary>A real Kestrel app on 127.0.0.1 with a free port, for functional tests.</summary>
+/// <summary>A real Kestrel app on 127.0.0.1 with a free port running SocketIoChannels with the given handlers and
+/// options, for functional tests (started through <see cref="KestrelTestServer"/>).</summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly KestrelTestServer server;
 
-    private TestApp(WebApplication app, Uri address)
+    private TestApp(KestrelTestServer server)
     {
-        this.app = app;
-        Address = address;
+        this.server = server;
     }
 
-    public Uri Address { get; }
+    public Uri Address => server.BaseAddress;
 
-    public IServiceProvider Services => app.Services;
+    public IServiceProvider Services => server.Services;
 
-    public ISocketIoBroadcaster Broadcaster => app.Services.GetRequiredService<ISocketIoBroadcaster>();
+    public ISocketIoBroadcaster Broadcaster => Services.GetRequiredService<ISocketIoBroadcaster>();
 
-    public LogCollector Logs => app.Services.GetRequiredService<LogCollector>();
+    public LogCollector Logs => server.Logs;
 
     public static async Task<TestApp> StartAsync(
         Action<ISocketIoChannelsBuilder> handlers,
@@ -55,12 +53,10 @@ public sealed class TestApp : IAsyncDisposable
         }
 
         configureApp?.Invoke(app);
-        await app.StartAsync().DefaultTimeout();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestApp(app, new Uri(address));
+        return new TestApp(await KestrelTestServer.StartAsync(app, collector));
     }
 
-    public Task StopAsync() => app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    public Task StopAsync() => server.StopAsync(TimeSpan.FromSeconds(30));
 
     public async ValueTask DisposeAsync()
     {
@@ -70,7 +66,7 @@ public sealed class TestApp : IAsyncDisposable
         }
         finally
         {
-            await app.DisposeAsync();
+            await server.DisposeAsync();
         }
     }
 }

@@ -37,7 +37,7 @@ public sealed class CodecPropertyTests
     {
         var frames = new List<InboundFrame>();
         var commands = new List<InboundCommand>();
-        InboundPayload.Parse(payload, textarea, Limits, new ClientChannelClaims(), frames, commands);
+        InboundPayload.Parse(payload, textarea, Limits, frames, commands);
         return (frames, commands);
     }
 
@@ -171,7 +171,7 @@ public sealed class CodecPropertyTests
     public Task SubscriptionsPastTheCapAreRefusedAndChangeNothing() =>
         RunAsync("channel claims", Gen.Int[0, 12].Array[1, 60], script =>
         {
-            var claims = new ClientChannelClaims();
+            var claims = new SocketIoChannels.Sessions.SessionChannels();
             var limits = new InboundLimits(1000, 256, 5);
             var model = new HashSet<string>();
             foreach (var step in script)
@@ -183,7 +183,13 @@ public sealed class CodecPropertyTests
                 if (step < 8) { wouldBe.Add(channel); } else { wouldBe.Remove(channel); }
                 try
                 {
-                    InboundPayload.Parse(payload, false, limits, claims, [], []);
+                    var commands = new List<InboundCommand>();
+                    InboundPayload.Parse(payload, false, limits, [], commands);
+                    if (claims.TryClaim(commands, limits.MaxChannelsPerSession) is { } problem)
+                    {
+                        throw new InvalidPayloadException(problem, overLimit: true);
+                    }
+
                     Assert.True(wouldBe.Count <= 5);
                     model = wouldBe;
                 }
@@ -193,7 +199,7 @@ public sealed class CodecPropertyTests
                     Assert.True(wouldBe.Count > 5);
                 }
 
-                Assert.Equal(model.Count, claims.Count);
+                Assert.Equal(model.Count, claims.ClaimCount);
             }
         }, 1_000);
 }

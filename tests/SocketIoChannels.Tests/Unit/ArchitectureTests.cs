@@ -2,81 +2,97 @@ using System.Reflection;
 
 namespace SocketIoChannels.Tests.Unit;
 
-/// <summary>The layering rules of the architecture guide, checked on the signatures and fields of every type.</summary>
+/// <summary>
+/// The layering rules of the architecture guide. Every type of the library belongs to the layer of the folder its
+/// source file is in (read from the library's PDB, so a new file is mapped without touching this test, and public
+/// types in the root namespace are mapped like the rest); every reference a type makes, in its signatures, fields,
+/// attributes and method bodies, must point down.
+/// </summary>
 public sealed class ArchitectureTests
 {
+    /// <summary>Each folder of src/SocketIoChannels and the layers its types may use (besides their own).</summary>
+    /// <remarks>Protocol ← Sessions ← Transports; Channels ← Broadcasting ← Events ← Server (above Sessions);
+    /// Hosting on top; Diagnostics takes plain values and uses no other layer.</remarks>
+    private static readonly Dictionary<string, string[]> MayUse = new(StringComparer.Ordinal)
+    {
+        ["Protocol"] = [],
+        ["Channels"] = [],
+        ["Diagnostics"] = [],
+        ["Sessions"] = ["Protocol", "Diagnostics"],
+        ["Transports"] = ["Sessions", "Protocol", "Diagnostics"],
+        ["Broadcasting"] = ["Channels", "Sessions", "Protocol", "Diagnostics"],
+        ["Events"] = ["Broadcasting", "Channels", "Sessions", "Protocol", "Diagnostics"],
+        ["Server"] = ["Events", "Broadcasting", "Channels", "Sessions", "Protocol", "Diagnostics"],
+        ["Hosting"] = ["Server", "Events", "Broadcasting", "Channels", "Sessions", "Transports", "Protocol", "Diagnostics"],
+        ["TagHelpers"] = ["Hosting"],
+    };
+
+    /// <summary>The layers that may reference <c>Microsoft.AspNetCore.*</c>, and which of its namespaces.</summary>
+    /// <remarks>Events evaluates <c>[Authorize]</c> on handlers with the host-agnostic authorization library
+    /// (as SignalR's hub dispatcher does); nothing of HTTP.</remarks>
+    private static readonly Dictionary<string, string[]> MayUseAspNetCore = new(StringComparer.Ordinal)
+    {
+        ["Transports"] = ["Microsoft.AspNetCore"],
+        ["Hosting"] = ["Microsoft.AspNetCore"],
+        ["TagHelpers"] = ["Microsoft.AspNetCore"],
+        ["Events"] = ["Microsoft.AspNetCore.Authorization"],
+    };
+
     private static readonly Assembly Library = typeof(ISocket).Assembly;
 
-    private static IEnumerable<Type> ReferencedTypes(Type type)
+    private static readonly Lazy<IReadOnlyDictionary<Type, string>> Layers = new(() => SourceFolders.Map(Library));
+
+    [Fact]
+    public void EveryTypeIsInAFolderWithALayer()
     {
-        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        var types = new List<Type?> { type.BaseType };
-        types.AddRange(type.GetInterfaces());
-        types.AddRange(type.GetFields(all).Select(f => f.FieldType));
-        types.AddRange(type.GetProperties(all).Select(p => p.PropertyType));
-        foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
-        {
-            types.AddRange(method.GetParameters().Select(p => p.ParameterType));
-            if (method is MethodInfo info)
-            {
-                types.Add(info.ReturnType);
-            }
-        }
-
-        return types.Where(t => t is not null).SelectMany(t => Flatten(t!)).Distinct();
-    }
-
-    private static IEnumerable<Type> Flatten(Type type)
-    {
-        yield return type;
-        if (type.HasElementType)
-        {
-            foreach (var inner in Flatten(type.GetElementType()!))
-            {
-                yield return inner;
-            }
-        }
-
-        if (type.IsGenericType)
-        {
-            foreach (var inner in type.GetGenericArguments().SelectMany(Flatten))
-            {
-                yield return inner;
-            }
-        }
-    }
-
-    private static IEnumerable<Type> Layer(string name) =>
-        Library.GetTypes().Where(t => t.Namespace == "SocketIoChannels." + name && !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute)));
-
-    [Theory]
-    [InlineData("Protocol")]
-    [InlineData("Channels")]
-    public void PureLayersReferenceNoAspNetCoreAndNoOtherLayer(string layer)
-    {
-        var offending = Layer(layer)
-            .SelectMany(t => ReferencedTypes(t).Select(r => (t, r)))
-            .Where(p => p.r.Namespace is { } ns && (ns.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
-                || (ns.StartsWith("SocketIoChannels.", StringComparison.Ordinal) && ns != "SocketIoChannels." + layer)))
-            .Select(p => $"{p.t.Name} -> {p.r.FullName}")
+        var unmapped = ArchitectureScanner.SourceTypes(Library)
+            .Where(t => !Layers.Value.TryGetValue(t, out var folder) || !MayUse.ContainsKey(folder))
+            .Select(t => $"{t.FullName} ({(Layers.Value.TryGetValue(t, out var folder) ? "folder " + folder : "no source folder found")})")
             .ToList();
 
-        Assert.Empty(offending);
-        Assert.NotEmpty(Layer(layer));
+        Assert.True(unmapped.Count == 0, "Types in no known layer (add the folder to ArchitectureTests.MayUse): " + string.Join("; ", unmapped));
+        Assert.Contains(typeof(SocketIoRequest), Layers.Value.Keys);
     }
 
     [Fact]
-    public void TransportsNeverReferenceEventsChannelsBroadcastingOrServer()
+    public void EveryReferenceBetweenLayersPointsDown()
     {
-        string[] forbidden = ["SocketIoChannels.Events", "SocketIoChannels.Channels", "SocketIoChannels.Broadcasting", "SocketIoChannels.Server"];
+        var offending = new List<string>();
+        foreach (var (from, to, where) in ArchitectureScanner.References(Library))
+        {
+            if (Layer(from) is not { } fromLayer || Layer(to) is not { } toLayer || fromLayer == toLayer)
+            {
+                continue;
+            }
 
-        var offending = Layer("Transports")
-            .SelectMany(t => ReferencedTypes(t).Select(r => (t, r)))
-            .Where(p => forbidden.Contains(p.r.Namespace))
-            .Select(p => $"{p.t.Name} -> {p.r.FullName}")
-            .ToList();
+            if (!MayUse.TryGetValue(fromLayer, out var allowed) || !allowed.Contains(toLayer))
+            {
+                offending.Add($"{fromLayer} -> {toLayer}: {Name(from)} uses {Name(to)} in {where}");
+            }
+        }
 
-        Assert.Empty(offending);
+        Assert.True(offending.Count == 0, "References against the layer direction:\n" + string.Join("\n", offending.Distinct().Order()));
+    }
+
+    [Fact]
+    public void OnlyTransportsHostingAndTagHelpersReferenceAspNetCore()
+    {
+        var offending = new List<string>();
+        foreach (var (from, to, where) in ArchitectureScanner.References(Library))
+        {
+            if (to.Namespace is not { } ns || !ns.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || Layer(from) is not { } layer)
+            {
+                continue;
+            }
+
+            var allowed = MayUseAspNetCore.GetValueOrDefault(layer, []);
+            if (!allowed.Any(prefix => ns == prefix || ns.StartsWith(prefix + ".", StringComparison.Ordinal)))
+            {
+                offending.Add($"{layer}: {Name(from)} uses {to.FullName} in {where}");
+            }
+        }
+
+        Assert.True(offending.Count == 0, "ASP.NET Core outside Transports and Hosting:\n" + string.Join("\n", offending.Distinct().Order()));
     }
 
     [Fact]
@@ -84,11 +100,25 @@ public sealed class ArchitectureTests
     {
         var handlerFacing = new[] { typeof(ISocket), typeof(SocketIoRequest) };
 
-        var offending = handlerFacing.SelectMany(t => ReferencedTypes(t).Select(r => (t, r)))
-            .Where(p => p.r == typeof(Microsoft.AspNetCore.Http.HttpContext) && p.t.GetMethod("FromHttpContext") is null)
+        var offending = ArchitectureScanner.References(Library)
+            .Where(r => handlerFacing.Contains(Outermost(r.From)) && r.To.Namespace?.StartsWith("Microsoft.AspNetCore.Http", StringComparison.Ordinal) == true)
+            .Select(r => $"{Name(r.From)} uses {r.To.FullName} in {r.Where}")
             .ToList();
 
         Assert.Empty(offending);
-        Assert.DoesNotContain(typeof(SocketIoRequest).GetProperties(), p => p.PropertyType == typeof(Microsoft.AspNetCore.Http.HttpContext));
     }
+
+    private static string? Layer(Type type) => Layers.Value.GetValueOrDefault(Outermost(type));
+
+    private static Type Outermost(Type type)
+    {
+        while (type.DeclaringType is not null)
+        {
+            type = type.DeclaringType;
+        }
+
+        return type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+    }
+
+    private static string Name(Type type) => Outermost(type).Name;
 }

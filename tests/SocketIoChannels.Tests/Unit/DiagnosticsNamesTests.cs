@@ -1,4 +1,4 @@
-using SocketIoChannels.Diagnostics;
+using SocketIoChannels.Events;
 using SocketIoChannels.Sessions;
 
 namespace SocketIoChannels.Tests.Unit;
@@ -9,7 +9,7 @@ public sealed class DiagnosticsNamesTests
     [Fact]
     public void EveryCloseReasonHasItsOwnSnakeCaseTagValue()
     {
-        var names = Enum.GetValues<SessionEndReason>().Select(SocketIoMetrics.ReasonName).ToList();
+        var names = Enum.GetValues<SessionEndReason>().Select(SessionEndReasonNames.TagValue).ToList();
 
         Assert.Equal(["normal", "timeout", "slow_consumer", "app_shutdown", "error", "kicked"], names);
     }
@@ -17,7 +17,7 @@ public sealed class DiagnosticsNamesTests
     [Fact]
     public void EveryEventHasItsOwnLowerCaseTagValue()
     {
-        var names = Enum.GetValues<SocketIoEvent>().Select(SocketIoActivitySource.EventName).ToList();
+        var names = Enum.GetValues<SocketIoEvent>().Select(SocketIoEventNames.TagValue).ToList();
 
         Assert.Equal(["connect", "message", "subscribe", "unsubscribe", "error", "disconnect", "finish"], names);
     }

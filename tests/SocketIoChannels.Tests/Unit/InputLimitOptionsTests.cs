@@ -39,6 +39,16 @@ public sealed class InputLimitOptionsTests
     }
 
     [Theory]
+    [InlineData(63)]
+    [InlineData(int.MaxValue / 2 + 1)]
+    public void TheInboundQueueSizeMustBeSane(int bytes)
+    {
+        Assert.Equal(4 * 1024 * 1024, new SocketIoOptions().MaxQueuedInboundBytes);
+        var failure = Assert.Single(Failures(o => o.MaxQueuedInboundBytes = bytes));
+        Assert.Equal($"SocketIo:MaxQueuedInboundBytes must be between 64 and {int.MaxValue / 2} bytes (was {bytes}).", failure);
+    }
+
+    [Theory]
     [InlineData("*", true)]
     [InlineData("https://example.com", true)]
     [InlineData("http://localhost:5000", true)]

@@ -44,6 +44,28 @@ public sealed class SessionInboundTests
         Assert.Equal(expected, ReadBatches(session));
     }
 
+    [Fact]
+    public async Task TheInboundQueueIsBoundedBySizeAndTheClientWaitsForRoom()
+    {
+        var session = NewSession(maxInboundChars: 1000);
+        var big = Frame(new string('x', 590)); // 599 characters
+
+        Assert.Null(await session.ReceiveAsync(big, normalizeNewlines: false, CancellationToken.None).DefaultTimeout());
+        var second = session.ReceiveAsync(big, normalizeNewlines: false, CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted); // 1,198 characters would wait: this client's receive waits instead
+
+        Assert.True(session.Inbound.TryRead(out var first));
+        Assert.Equal(big.Length, first.Size);
+        Assert.Null(await second.DefaultTimeout());
+
+        // One payload larger than the bound still goes into an empty queue.
+        Assert.True(session.Inbound.TryRead(out _));
+        var huge = Frame(new string('y', 5000));
+        Assert.Null(await session.ReceiveAsync(huge, normalizeNewlines: false, CancellationToken.None).DefaultTimeout());
+        Assert.Equal(["y"], ReadBatches(session).Select(b => b[0][..1]));
+    }
+
     private static string Frame(string text) => "~m~" + text.Length + "~m~" + text;
 
     private static List<List<string>> ReadBatches(Session session)
@@ -64,10 +86,10 @@ public sealed class SessionInboundTests
         return batches;
     }
 
-    private static Session NewSession()
+    private static Session NewSession(int maxInboundChars = SessionTimings.DefaultMaxInboundChars)
     {
         var second = TimeSpan.FromSeconds(1);
-        var timings = new SessionTimings(TimeProvider.System, 100, second, second, second, second, TimeSpan.Zero);
+        var timings = new SessionTimings(TimeProvider.System, 100, second, second, second, second, TimeSpan.Zero) { MaxInboundChars = maxInboundChars };
         return new Session("0123456789abcdef0123456789abcdef", "websocket", Request, timings, new NoOwner(), timings.Now());
     }
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace SocketIoChannels.Transports;
 
@@ -22,9 +21,11 @@ internal sealed partial class FlashPolicyListener : IHostedService
     private Task? accepting;
     private int stopped;
 
-    public FlashPolicyListener(IOptions<SocketIoOptions> options, ILogger<FlashPolicyListener> logger)
+    /// <param name="port">The port to listen on (<c>SocketIoOptions.FlashPolicyPort</c>), or <see langword="null"/> for off.</param>
+    /// <param name="logger">Where bind failures and stops are logged.</param>
+    public FlashPolicyListener(int? port, ILogger<FlashPolicyListener> logger)
     {
-        port = options.Value.FlashPolicyPort;
+        this.port = port;
         this.logger = logger;
     }
 

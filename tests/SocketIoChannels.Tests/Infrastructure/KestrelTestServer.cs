@@ -5,14 +5,20 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace SocketIoChannels.BrowserTests.Infrastructure;
+namespace SocketIoChannels.Tests.Infrastructure;
 
-/// <summary>A real Kestrel <see cref="WebApplication"/> on 127.0.0.1 with a port the OS picks.</summary>
+/// <summary>
+/// A real Kestrel <see cref="WebApplication"/> on 127.0.0.1 with a port the OS picks. One set for both test
+/// projects: <c>TestApp</c> starts its apps through it, and SocketIoChannels.BrowserTests compiles this file
+/// too (linked).
+/// </summary>
 public sealed class KestrelTestServer : IAsyncDisposable
 {
+    private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(10);
     private readonly WebApplication app;
+    private int stopRequested;
 
-    private KestrelTestServer(WebApplication app, InMemoryLoggerProvider logs, Uri baseAddress)
+    private KestrelTestServer(WebApplication app, LogCollector logs, Uri baseAddress)
     {
         this.app = app;
         Logs = logs;
@@ -26,8 +32,10 @@ public sealed class KestrelTestServer : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public InMemoryLoggerProvider Logs { get; }
+    public LogCollector Logs { get; }
 
+    /// <summary>Builds and starts an app with the default builder (content root: the test output, environment
+    /// Development), its logs kept in <see cref="Logs"/>.</summary>
     public static async Task<KestrelTestServer> StartAsync(Action<WebApplicationBuilder> configureBuilder, Action<WebApplication> configureApp)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -38,7 +46,7 @@ public sealed class KestrelTestServer : IAsyncDisposable
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
 
-        var logs = new InMemoryLoggerProvider();
+        var logs = new LogCollector(capacity: 20_000);
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Information);
@@ -52,8 +60,9 @@ public sealed class KestrelTestServer : IAsyncDisposable
         return await StartAsync(app, logs);
     }
 
-    /// <summary>Starts an app built elsewhere (the chat demo) whose logs go to <paramref name="logs"/>.</summary>
-    public static async Task<KestrelTestServer> StartAsync(WebApplication app, InMemoryLoggerProvider logs)
+    /// <summary>Starts an app built elsewhere (the chat demo, a <c>TestApp</c>) whose logs go to <paramref name="logs"/>.
+    /// It must listen on <c>http://127.0.0.1:0</c>.</summary>
+    public static async Task<KestrelTestServer> StartAsync(WebApplication app, LogCollector logs)
     {
         await app.StartAsync().WithTimeout();
 
@@ -68,17 +77,27 @@ public sealed class KestrelTestServer : IAsyncDisposable
         return new KestrelTestServer(app, logs, uri);
     }
 
+    /// <summary>Stops the app, failing with a <see cref="TimeoutException"/> when it takes longer than <paramref name="limit"/>.</summary>
+    public Task StopAsync(TimeSpan limit)
+    {
+        Interlocked.Exchange(ref stopRequested, 1);
+        return app.StopAsync().WithTimeout(limit);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        try
+        if (Volatile.Read(ref stopRequested) == 0)
         {
-            await app.StopAsync().WithTimeout(TimeSpan.FromSeconds(10));
-        }
-        catch (TimeoutException)
-        {
-            // A stuck long poll must not hang the test run; the process ends after the run anyway.
+            try
+            {
+                await StopAsync(DisposeTimeout);
+            }
+            catch (TimeoutException)
+            {
+                // A stuck long poll must not hang the test run; the process ends after the run anyway.
+            }
         }
 
-        await app.DisposeAsync().WithTimeout(TimeSpan.FromSeconds(10));
+        await app.DisposeAsync().WithTimeout(DisposeTimeout);
     }
 }

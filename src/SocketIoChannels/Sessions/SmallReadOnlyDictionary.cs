@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace SocketIoChannels.Events;
+namespace SocketIoChannels.Sessions;
 
 /// <summary>
 /// A read-only string dictionary as one array searched in order: the request snapshot of every session keeps a

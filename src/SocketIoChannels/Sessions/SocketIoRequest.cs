@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http;
 
 namespace SocketIoChannels;
 
@@ -37,7 +36,7 @@ public sealed class SocketIoRequest
         Cookies = cookies;
         this.user = user;
         RemoteIpAddress = remoteIpAddress;
-        Query = ParseQuery(queryString);
+        Query = Sessions.QueryStringParser.Parse(queryString);
     }
 
     /// <summary>The HTTP method (GET for every transport's first request).</summary>
@@ -74,59 +73,4 @@ public sealed class SocketIoRequest
 
     /// <summary>The client's address.</summary>
     public IPAddress? RemoteIpAddress { get; }
-
-    /// <summary>Takes the snapshot of a live request.</summary>
-    public static SocketIoRequest FromHttpContext(HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var request = context.Request;
-        // Copied rather than enumerated: Kestrel keeps the boxed enumerator of an enumeration in the headers object
-        // for the rest of the connection (128 bytes per idle WebSocket).
-        var copied = new KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[request.Headers.Count];
-        request.Headers.CopyTo(copied, 0);
-        var pairs = new List<KeyValuePair<string, string>>(copied.Length);
-        foreach (var header in copied)
-        {
-            pairs.Add(new(header.Key, header.Value.ToString()));
-        }
-
-        var headers = Events.SmallReadOnlyDictionary.Create(pairs, StringComparer.OrdinalIgnoreCase);
-        pairs.Clear();
-        // Reading Cookies creates and keeps a feature on the HttpContext: skip it when there is no Cookie header.
-        foreach (var cookie in request.Headers.ContainsKey("Cookie") ? request.Cookies : Enumerable.Empty<KeyValuePair<string, string>>())
-        {
-            pairs.Add(new(cookie.Key, cookie.Value));
-        }
-
-        return new SocketIoRequest(
-            request.Method,
-            request.Scheme,
-            request.Host.Value ?? string.Empty,
-            request.PathBase.Value ?? string.Empty,
-            request.Path.Value ?? string.Empty,
-            request.QueryString.Value ?? string.Empty,
-            headers,
-            Events.SmallReadOnlyDictionary.Create(pairs, StringComparer.Ordinal),
-            // Not context.User: without authentication its getter creates an anonymous principal and keeps it on
-            // the connection's HttpContext (about 270 bytes per idle WebSocket).
-            context.Features.Get<Microsoft.AspNetCore.Http.Features.Authentication.IHttpAuthenticationFeature>()?.User,
-            context.Connection.RemoteIpAddress);
-    }
-
-    private static IReadOnlyDictionary<string, string> ParseQuery(string queryString)
-    {
-        if (string.IsNullOrEmpty(queryString) || queryString == "?")
-        {
-            return Events.SmallReadOnlyDictionary.Empty;
-        }
-
-        var parsed = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(queryString);
-        var pairs = new List<KeyValuePair<string, string>>(parsed.Count);
-        foreach (var pair in parsed)
-        {
-            pairs.Add(new(pair.Key, pair.Value.ToString()));
-        }
-
-        return Events.SmallReadOnlyDictionary.Create(pairs, StringComparer.OrdinalIgnoreCase);
-    }
 }
