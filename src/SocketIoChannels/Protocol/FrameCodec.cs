@@ -151,8 +151,8 @@ internal static class FrameCodec
 
     /// <summary>As <see cref="Decode(string, List{InboundFrame}, int, out string?)"/>; with
     /// <paramref name="textarea"/> (jsonp-polling POSTs, sent from a form's textarea, where the browser turned every
-    /// <c>\n</c> into <c>\r\n</c>), a frame whose length does not end on a frame boundary is read again with each
-    /// <c>\r\n</c> counted as the one <c>\n</c> it was: per frame, so a payload may mix both. The frames decoded
+    /// <c>\n</c> into <c>\r\n</c>), a frame holding <c>\r\n</c> is read with each counted as the one <c>\n</c> it
+    /// was when that ends on a frame boundary, and as it is otherwise: per frame, so a payload may mix both. The frames decoded
     /// before a malformed one stay in <paramref name="frames"/>.</summary>
     public static DecodeResult Decode(string payload, List<InboundFrame> frames, int maxFrames, bool textarea, out string? error)
     {
@@ -201,7 +201,8 @@ internal static class FrameCodec
             }
 
             position += 3;
-            if (textarea && !EndsOnBoundary(payload, position, length) && TryTakeTextareaFrame(payload, position, (int)length, out var rewritten, out var rewrittenEnd))
+            if (textarea && length <= payload.Length - position && TryTakeTextareaFrame(payload, position, (int)length, out var rewritten, out var rewrittenEnd)
+                && rewrittenEnd - position != length)
             {
                 frames.Add(Classify(rewritten));
                 count++;
@@ -230,10 +231,6 @@ internal static class FrameCodec
 
         return DecodeResult.Ok;
     }
-
-    private static bool EndsOnBoundary(string payload, int start, long length) =>
-        length <= payload.Length - start
-        && (start + length == payload.Length || string.CompareOrdinal(payload, start + (int)length, Marker, 0, 3) == 0);
 
     /// <summary>Reads <paramref name="length"/> characters of a frame from a textarea, each <c>\r\n</c> counting
     /// as one <c>\n</c>; <see langword="false"/> unless the frame then ends on a frame boundary.</summary>

@@ -19,7 +19,21 @@ internal static class InboundPayload
         List<InboundFrame> frames, List<InboundCommand> commands, bool keepDecodedOnMalformed = false)
     {
         string? dropped = null;
-        var result = FrameCodec.Decode(payload, frames, limits.MaxFramesPerPayload, normalizeNewlines, out var error);
+        var result = FrameCodec.Decode(payload, frames, limits.MaxFramesPerPayload, out var error);
+        if (result == DecodeResult.Malformed && normalizeNewlines && payload.Contains('\r'))
+        {
+            // Not decodable as it is: read the textarea's line breaks back, frame by frame.
+            var rewritten = new List<InboundFrame>();
+            var second = FrameCodec.Decode(payload, rewritten, limits.MaxFramesPerPayload, textarea: true, out var secondError);
+            if (second != DecodeResult.Malformed || rewritten.Count > frames.Count)
+            {
+                frames.Clear();
+                frames.AddRange(rewritten);
+                result = second;
+                error = secondError;
+            }
+        }
+
         switch (result)
         {
             case DecodeResult.TooManyFrames:

@@ -137,7 +137,10 @@ internal sealed class WebSocketConnection
         {
             while (!stopping.IsCancellationRequested && await outbound.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
-                await SendBatchAsync(stopping).ConfigureAwait(false);
+                if (!await SendBatchAsync(stopping).ConfigureAwait(false))
+                {
+                    return; // the connection was cut off: its frames went back to the queue
+                }
             }
 
             if (!stopping.IsCancellationRequested)
@@ -156,10 +159,11 @@ internal sealed class WebSocketConnection
         }
     }
 
-    /// <summary>Takes what is queued (up to a batch) and sends it: 0.6 framing lets frames go out together. A batch
-    /// whose send did not complete goes back to the front of the session's queue (see
+    /// <summary>Takes what is queued (up to a batch) and sends it: 0.6 framing lets frames go out together; returns
+    /// <see langword="false"/> when the connection was cut off during the send. A batch whose send did not complete
+    /// goes back to the front of the session's queue (see
     /// <see cref="Session.TakeFrames"/>), for a connection that resumes the session.</summary>
-    private async Task SendBatchAsync(CancellationToken stopping)
+    private async Task<bool> SendBatchAsync(CancellationToken stopping)
     {
         var frames = ArrayPool<byte[]>.Shared.Rent(MaxBatchFrames);
         var count = 0;
@@ -171,13 +175,13 @@ internal sealed class WebSocketConnection
             {
                 // The connection before this one is still sending a batch that may come back: wait for it.
                 await settled.WaitAsync(stopping).ConfigureAwait(false);
-                return;
+                return true;
             }
 
             if (count == 0)
             {
                 await Task.Yield(); // superseded: the lease's token fires at once
-                return;
+                return true;
             }
 
             var length = 0;
@@ -202,7 +206,12 @@ internal sealed class WebSocketConnection
                 sent = !request.Context.RequestAborted.IsCancellationRequested;
             }
 
-            request.Metrics.MessagesSent(request.TransportName, count);
+            if (sent)
+            {
+                request.Metrics.MessagesSent(request.TransportName, count);
+            }
+
+            return sent;
         }
         finally
         {
