@@ -8,14 +8,16 @@ namespace Chat;
 /// <summary>
 /// The chat protocol of django-socketio's demo (chat/events.py). The room page subscribes to <c>room-{id}</c> and
 /// sends JSON objects with an <c>action</c>: <c>start</c> (with a <c>name</c>), <c>message</c> (with a
-/// <c>message</c>) and <c>leave</c>. The server answers <c>in-use</c> or <c>started</c> (the users already there),
-/// and sends <c>join</c>, <c>message</c> and <c>leave</c> to the room; <c>system</c> comes from /system_message.
-/// A client's <c>leave</c> is answered with <c>left</c>.
+/// <c>message</c>) and <c>leave</c>. The server answers <c>in-use</c> or <c>started</c> (<c>users</c>: the names of
+/// the users already there, as the original sends them), and sends <c>join</c>, <c>message</c> and <c>leave</c> (each
+/// with the user's <c>name</c> and <c>id</c>) to the room; <c>system</c> comes from /system_message. A client's
+/// <c>leave</c> is answered with <c>left</c>. The original example's room page works against these messages unchanged.
 /// </summary>
 /// <remarks>
 /// Differences from the original demo: the room is the session's channel (a <c>room</c> field in the message, which
-/// the original required, is ignored); <c>started</c> lists users with their ids, so their <c>leave</c> removes
-/// them from the page (the original's list kept them); the page escapes text (textContent), so nothing is stripped
+/// the original required, is ignored); <c>started</c> also carries <c>userIds</c> (the ids of <c>users</c>, in the
+/// same order) and the joiner's own <c>id</c> and <c>name</c>, so the demo's page removes users who were there before
+/// it joined when they leave (the original's list kept them); the page escapes text (textContent), so nothing is stripped
 /// here; a client may send <c>leave</c> (the Leave button), so polling clients leave at once instead of when their
 /// session times out.
 /// </remarks>
@@ -88,9 +90,17 @@ public sealed partial class ChatHandlers(ChatDbContext db, ILogger<ChatHandlers>
         var others = await db.Users.AsNoTracking()
             .Where(u => u.RoomId == user.RoomId && u.Id != user.Id)
             .OrderBy(u => u.Name)
-            .Select(u => new { id = u.Id, name = u.Name })
+            .Select(u => new { u.Id, u.Name })
             .ToListAsync(cancellationToken);
-        socket.Send(new { action = "started", id = user.Id, name = user.Name, users = others });
+        // users: names only, as the original sends them (its page lists each entry as a name); their ids on the side.
+        socket.Send(new
+        {
+            action = "started",
+            id = user.Id,
+            name = user.Name,
+            users = others.Select(u => u.Name),
+            userIds = others.Select(u => u.Id),
+        });
         // Everyone in the room, the joiner too: its own "joins" line adds it to its list.
         socket.SendAndBroadcastChannel(new { action = "join", id = user.Id, name = user.Name }, ChatRoom.ChannelOf(user.RoomId));
     }

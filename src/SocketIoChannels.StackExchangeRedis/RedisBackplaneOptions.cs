@@ -32,4 +32,13 @@ public sealed class RedisBackplaneOptions
     /// <summary>At most this many publishes wait for Redis at once; beyond that a publish fails at once (logged and
     /// counted) instead of queueing. Default 10,000.</summary>
     public int MaxPendingPublishes { get; set; } = 10_000;
+
+    /// <summary>The largest message the backplane carries, in bytes (the encoded frame plus a small header). A
+    /// send with a larger message is refused before anything is sent, on this server too, with an
+    /// <see cref="ArgumentException"/> naming this limit. It protects every server's Redis subscription: Redis
+    /// disconnects a subscriber whose pending output passes its <c>client-output-buffer-limit pubsub</c> (by
+    /// default 32 MB at once, or 8 MB for 60 seconds), and every message published until it is back would be lost
+    /// there. Keep it well under that limit. Default 4 MB (four times the default
+    /// <see cref="SocketIoOptions.MaxMessageSize"/>).</summary>
+    public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
 }

@@ -3,38 +3,50 @@ using System.Text;
 namespace SocketIoChannels.StackExchangeRedis;
 
 /// <summary>
-/// The bytes of a <see cref="BackplaneMessage"/> on Redis: a version byte, the target kind, the origin node, the
-/// channel or session id, the channels whose subscribers skip it, then the encoded frame as it is (never
-/// re-encoded). Strings are UTF-8 with a 7-bit-encoded length.
+/// The bytes of a bus message on Redis: a version byte, the kind, the origin node, then for a
+/// <see cref="BackplaneMessage"/> its channels (and the channels whose subscribers skip it) or session id and the
+/// encoded frame as it is (never re-encoded), or for a <see cref="PresenceUpdate"/> its flags, session count and
+/// channel counts. Strings are UTF-8 with a 7-bit-encoded length.
 /// </summary>
 internal static class RedisMessageCodec
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte PresenceKind = 3;
 
-    public static byte[] Encode(BackplaneMessage message)
+    /// <summary>The encoded size of <paramref name="message"/>, without encoding it.</summary>
+    public static long Measure(BackplaneMessage message)
     {
-        var target = message.Target switch
+        long size = 2 + Measure(message.OriginNodeId) + 10 + message.Frame.Length;
+        size += message.Target == BackplaneTarget.Session ? Measure(message.SessionId!) : 0;
+        foreach (var channel in message.Channels)
         {
-            BackplaneTarget.Channel => message.Channel!,
-            BackplaneTarget.Session => message.SessionId!,
-            _ => string.Empty,
-        };
-        var size = 2 + Measure(message.OriginNodeId) + Measure(target) + 5 + message.Frame.Length;
+            size += Measure(channel);
+        }
+
         foreach (var channel in message.ExceptSubscribersOf)
         {
             size += Measure(channel);
         }
 
-        var buffer = new byte[size];
+        return size;
+    }
+
+    public static byte[] Encode(BackplaneMessage message)
+    {
+        var buffer = new byte[Measure(message)];
         buffer[0] = Version;
         buffer[1] = (byte)message.Target;
         var position = 2;
         Write(buffer, ref position, message.OriginNodeId);
-        Write(buffer, ref position, target);
-        WriteLength(buffer, ref position, message.ExceptSubscribersOf.Count);
-        foreach (var channel in message.ExceptSubscribersOf)
+        switch (message.Target)
         {
-            Write(buffer, ref position, channel);
+            case BackplaneTarget.Channel:
+                WriteList(buffer, ref position, message.Channels);
+                WriteList(buffer, ref position, message.ExceptSubscribersOf);
+                break;
+            case BackplaneTarget.Session:
+                Write(buffer, ref position, message.SessionId!);
+                break;
         }
 
         message.Frame.Span.CopyTo(buffer.AsSpan(position));
@@ -42,8 +54,34 @@ internal static class RedisMessageCodec
         return position == buffer.Length ? buffer : buffer[..position];
     }
 
-    /// <summary>Reads a message; <see langword="null"/> when the bytes are not a message of this version.</summary>
-    public static BackplaneMessage? Decode(byte[] data)
+    public static byte[] Encode(PresenceUpdate update)
+    {
+        var size = 2 + Measure(update.NodeId) + 10;
+        foreach (var (channel, _) in update.Channels)
+        {
+            size += Measure(channel) + 5;
+        }
+
+        var buffer = new byte[size];
+        buffer[0] = Version;
+        buffer[1] = PresenceKind;
+        var position = 2;
+        Write(buffer, ref position, update.NodeId);
+        buffer[position++] = (byte)((update.Full ? 1 : 0) | (update.Gone ? 2 : 0));
+        WriteLength(buffer, ref position, update.Sessions + 1); // 0: unchanged (a heartbeat)
+        WriteLength(buffer, ref position, update.Channels.Count);
+        foreach (var (channel, count) in update.Channels)
+        {
+            Write(buffer, ref position, channel);
+            WriteLength(buffer, ref position, count);
+        }
+
+        return position == buffer.Length ? buffer : buffer[..position];
+    }
+
+    /// <summary>Reads a <see cref="BackplaneMessage"/> or a <see cref="PresenceUpdate"/>; <see langword="null"/>
+    /// when the bytes are not a message of this version.</summary>
+    public static object? Decode(byte[] data)
     {
         try
         {
@@ -52,25 +90,37 @@ internal static class RedisMessageCodec
                 return null;
             }
 
-            var kind = (BackplaneTarget)data[1];
+            var kind = data[1];
             var position = 2;
             var origin = Read(data, ref position);
-            var target = Read(data, ref position);
-            var exceptCount = ReadLength(data, ref position);
-            string[]? except = exceptCount == 0 ? null : new string[exceptCount];
-            for (var i = 0; i < exceptCount; i++)
+            switch (kind)
             {
-                except![i] = Read(data, ref position);
-            }
+                case (byte)BackplaneTarget.All:
+                    return BackplaneMessage.ToAll(origin, Rest(data, position));
+                case (byte)BackplaneTarget.Channel:
+                    var channels = ReadList(data, ref position);
+                    var except = ReadList(data, ref position);
+                    return channels.Length == 1
+                        ? BackplaneMessage.ToChannel(origin, channels[0], Rest(data, position), except.Length == 0 ? null : except)
+                        : BackplaneMessage.ToChannels(origin, channels, Rest(data, position));
+                case (byte)BackplaneTarget.Session:
+                    var session = Read(data, ref position);
+                    return BackplaneMessage.ToSession(origin, session, session[..8], Rest(data, position));
+                case PresenceKind:
+                    var flags = data[position++];
+                    var sessions = ReadNumber(data, ref position) - 1;
+                    var count = ReadNumber(data, ref position);
+                    var entries = new KeyValuePair<string, int>[Math.Min(count, data.Length)];
+                    for (var i = 0; i < entries.Length; i++)
+                    {
+                        var channel = Read(data, ref position);
+                        entries[i] = new(channel, ReadNumber(data, ref position));
+                    }
 
-            var frame = new ReadOnlyMemory<byte>(data, position, data.Length - position);
-            return kind switch
-            {
-                BackplaneTarget.All => BackplaneMessage.ToAll(origin, frame),
-                BackplaneTarget.Channel => BackplaneMessage.ToChannel(origin, target, frame, except),
-                BackplaneTarget.Session => BackplaneMessage.ToSession(origin, target, target[..8], frame),
-                _ => null,
-            };
+                    return new PresenceUpdate(origin, (flags & 1) != 0, (flags & 2) != 0, sessions, entries);
+                default:
+                    return null;
+            }
         }
         catch (Exception exception) when (exception is ArgumentException or IndexOutOfRangeException or FormatException)
         {
@@ -78,7 +128,18 @@ internal static class RedisMessageCodec
         }
     }
 
+    private static ReadOnlyMemory<byte> Rest(byte[] data, int position) => new(data, position, data.Length - position);
+
     private static int Measure(string value) => 5 + Encoding.UTF8.GetByteCount(value);
+
+    private static void WriteList(byte[] buffer, ref int position, IReadOnlyList<string> values)
+    {
+        WriteLength(buffer, ref position, values.Count);
+        foreach (var value in values)
+        {
+            Write(buffer, ref position, value);
+        }
+    }
 
     private static void Write(byte[] buffer, ref int position, string value)
     {
@@ -99,6 +160,18 @@ internal static class RedisMessageCodec
         buffer[position++] = (byte)remaining;
     }
 
+    private static string[] ReadList(byte[] data, ref int position)
+    {
+        var count = ReadLength(data, ref position);
+        var values = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = Read(data, ref position);
+        }
+
+        return values;
+    }
+
     private static string Read(byte[] data, ref int position)
     {
         var length = ReadLength(data, ref position);
@@ -107,7 +180,14 @@ internal static class RedisMessageCodec
         return value;
     }
 
+    /// <summary>A length: at most what is left of the data.</summary>
     private static int ReadLength(byte[] data, ref int position)
+    {
+        var value = ReadNumber(data, ref position);
+        return value <= data.Length - position ? value : throw new FormatException("Bad length.");
+    }
+
+    private static int ReadNumber(byte[] data, ref int position)
     {
         var value = 0;
         for (var shift = 0; shift < 35; shift += 7)
@@ -116,10 +196,10 @@ internal static class RedisMessageCodec
             value |= (b & 0x7F) << shift;
             if (b < 0x80)
             {
-                return value >= 0 && value <= data.Length - position ? value : throw new FormatException("Bad length.");
+                return value >= 0 ? value : throw new FormatException("Bad number.");
             }
         }
 
-        throw new FormatException("Bad length.");
+        throw new FormatException("Bad number.");
     }
 }

@@ -42,6 +42,7 @@ public static class SocketIoChannelsRedisBuilderExtensions
             .Validate(o => o.PresenceRefreshInterval > TimeSpan.Zero && o.PresenceExpiry > o.PresenceRefreshInterval,
                 "RedisBackplaneOptions: PresenceExpiry must be longer than PresenceRefreshInterval, which must be positive.")
             .Validate(o => o.MaxPendingPublishes > 0, "RedisBackplaneOptions: MaxPendingPublishes must be positive.")
+            .Validate(o => o.MaxMessageBytes > 0, "RedisBackplaneOptions: MaxMessageBytes must be positive.")
             .Validate(o => o.ChannelPrefix is not null, "RedisBackplaneOptions: ChannelPrefix must not be null.")
             .Validate(o => o.ConnectionFactory is not null || o.Configuration?.EndPoints.Count > 0,
                 "RedisBackplaneOptions: set Configuration (with at least one endpoint, e.g. \"localhost:6379\") or ConnectionFactory.")

@@ -1,7 +1,7 @@
 // The room page: the client side of django-socketio's demo (chat.js), without jQuery.
 // Protocol: subscribe to room-<id>, send {room, action: 'start', name}, then {room, action: 'message', message}, and
-// {room, action: 'leave'} from the Leave button; the server answers in-use / started and sends join, message, leave
-// and system to the room (ChatHandlers.cs). User text only ever reaches the page through textContent.
+// {room, action: 'leave'} from the Leave button; the server answers in-use / started (users: names, userIds: their
+// ids) and sends join, message, leave (with name and id) and system to the room (ChatHandlers.cs). User text only ever reaches the page through textContent.
 // ?transport=xhr-polling (or websocket, jsonp-polling) pins the page to one transport.
 (function () {
   'use strict';
@@ -169,7 +169,8 @@
         myId = data.id;
         name = data.name;
         clearUsers();
-        (data.users || []).forEach(function (user) { addUser(user.id, user.name); });
+        // users: the names (as the original demo sends them); userIds: their ids, in the same order.
+        (data.users || []).forEach(function (who, i) { addUser((data.userIds || [])[i], who); });
         setChatting(true);
         button.disabled = false;
         setStatus('Connected (' + socket.transport.type + ') as ' + name + '.');

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using SocketIoChannels.Sessions;
@@ -7,18 +6,12 @@ namespace SocketIoChannels.Broadcasting;
 
 /// <summary>
 /// This node's tie to the optional <see cref="ISocketIoBackplane"/>: its node id, the hand-off of published
-/// messages (in the background, or with a bounded wait where a caller needs the count), and the counted interest
-/// calls. Without a backplane every member is a cheap no-op and sends stay on this node.
+/// messages (never waiting on the synchronous paths), and the counted interest calls. Without a backplane every member is a cheap no-op and sends stay on this node.
 /// </summary>
 internal sealed partial class BackplaneLink
 {
-    /// <summary>How long a synchronous send with no local recipient waits for the backplane to report whether
-    /// another node received it.</summary>
-    public static readonly TimeSpan SyncPublishTimeout = TimeSpan.FromSeconds(5);
-
     private readonly ISocketIoBackplane? backplane;
     private readonly ILogger<BackplaneLink> logger;
-    private readonly Action<Task<long>> observe;
 
     public BackplaneLink(SessionStore sessions, IEnumerable<ISocketIoBackplane> backplanes, ILogger<BackplaneLink> logger)
     {
@@ -27,7 +20,6 @@ internal sealed partial class BackplaneLink
         Span<byte> bytes = stackalloc byte[4];
         RandomNumberGenerator.Fill(bytes);
         NodeId = Convert.ToHexStringLower(bytes);
-        observe = task => LogPublishFailed(task.Exception!.GetBaseException().Message);
         if (backplane is not null)
         {
             // A session id starts with its node's id, so a send to it from any node is routed to that one node
@@ -59,57 +51,50 @@ internal sealed partial class BackplaneLink
 
     public Task StopAsync(CancellationToken cancellationToken) => backplane?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    /// <summary>Publishes without waiting. A failure was logged and counted by the backplane; here it is only
-    /// observed, so it never reaches the caller.</summary>
+    /// <summary>Publishes without waiting or counting; the message takes its place in this node's publish order
+    /// now. A failure was logged and counted by the backplane; here it is only observed, so it never reaches the
+    /// caller.</summary>
     public void Publish(BackplaneMessage message)
     {
-        if (backplane is null)
-        {
-            return;
-        }
-
-        Task<long> publish;
         try
         {
-            publish = backplane.PublishAsync(message);
+            backplane?.Publish(message);
         }
         catch (Exception exception)
         {
             LogPublishFailed(exception.Message);
-            return;
-        }
-
-        if (!publish.IsCompletedSuccessfully)
-        {
-            publish.ContinueWith(observe, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
         }
     }
 
-    /// <summary>Publishes and waits up to <see cref="SyncPublishTimeout"/> for the number of other nodes that
-    /// received it; throws when the backplane failed or did not answer in time.</summary>
-    public long PublishAndWait(BackplaneMessage message)
+    /// <summary>Publishes and reports how many other nodes with a recipient received it; the message takes its
+    /// place in this node's publish order now, the count comes later.</summary>
+    public Task<long> PublishAsync(BackplaneMessage message, CancellationToken cancellationToken)
     {
-        var publish = backplane!.PublishAsync(message);
         try
         {
-            if (publish.Wait(SyncPublishTimeout))
-            {
-                return publish.Result;
-            }
+            return backplane!.PublishAsync(message, cancellationToken);
         }
-        catch (AggregateException exception)
+        catch (Exception exception)
         {
-            ExceptionDispatchInfo.Throw(exception.GetBaseException());
+            return Task.FromException<long>(exception);
         }
-
-        publish.ContinueWith(observe, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-        throw new TimeoutException($"The backplane did not confirm the publish within {SyncPublishTimeout.TotalSeconds:0} s.");
     }
 
-    public Task<long> PublishAsync(BackplaneMessage message, CancellationToken cancellationToken) =>
-        backplane!.PublishAsync(message, cancellationToken);
+    /// <summary>Throws when the backplane cannot carry <paramref name="message"/> (for example, over its size
+    /// limit), before anything is sent.</summary>
+    public void Validate(BackplaneMessage message) => backplane?.ValidateMessage(message);
+
+    /// <summary>How many other nodes are known, without any I/O, to have a recipient for
+    /// <paramref name="message"/>; 0 when the backplane is not connected.</summary>
+    public int CountKnownRecipientNodes(BackplaneMessage message) =>
+        backplane is { IsConnected: true } connected ? Math.Max(0, connected.CountKnownRecipientNodes(message)) : 0;
+
+    public bool IsConnected => backplane?.IsConnected == true;
+
+    /// <summary>Completes once the interests declared so far are visible to the other nodes' counts (or an
+    /// attempt failed); at once without a backplane.</summary>
+    public Task WhenInterestsPublishedAsync(CancellationToken cancellationToken = default) =>
+        backplane?.WhenInterestsPublishedAsync(cancellationToken) ?? Task.CompletedTask;
 
     public void ActivateChannel(string channel) => backplane?.ActivateChannel(channel);
 

@@ -6,21 +6,21 @@ namespace SocketIoChannels.Broadcasting;
 
 /// <summary>
 /// The one place where a session joins or leaves a channel: the session's own list, this node's
-/// <see cref="ChannelRegistry{TSubscriber}"/>, the backplane's interest in the channel and the subscription metrics
-/// change together, under the session's channel lock, so no two of them disagree when the steps of one session
+/// <see cref="ChannelRegistry{TSubscriber}"/> (through the broadcaster, between two fan-outs), the backplane's
+/// interest in the channel and the subscription metrics change together, under the session's channel lock, so no two of them disagree when the steps of one session
 /// race (a handler's <c>ISocket.Subscribe</c> against the session's teardown, say). The session loop and the
 /// <c>ISocket</c> handed to handlers call only this type; neither sees the registry or the backplane.
 /// </summary>
 internal sealed class ChannelMembership
 {
-    private readonly ChannelRegistry<Session> registry;
+    private readonly SocketIoBroadcaster broadcaster;
     private readonly BackplaneLink backplane;
     private readonly SocketIoMetrics metrics;
 
-    public ChannelMembership(ChannelRegistry<Session> registry, BackplaneLink backplane, SocketIoMetrics metrics)
+    public ChannelMembership(SocketIoBroadcaster broadcaster, SocketIoMetrics metrics)
     {
-        this.registry = registry;
-        this.backplane = backplane;
+        this.broadcaster = broadcaster;
+        backplane = broadcaster.Backplane;
         this.metrics = metrics;
     }
 
@@ -76,7 +76,7 @@ internal sealed class ChannelMembership
                 return false;
             }
 
-            if (registry.Add(channel, session))
+            if (broadcaster.AddSubscriber(channel, session))
             {
                 backplane.ActivateChannel(channel);
                 metrics.Subscribed();
@@ -88,7 +88,7 @@ internal sealed class ChannelMembership
 
     private void Leave(Session session, string channel)
     {
-        if (registry.Remove(channel, session))
+        if (broadcaster.RemoveSubscriber(channel, session))
         {
             backplane.DeactivateChannel(channel);
             metrics.Unsubscribed();

@@ -4,8 +4,8 @@ using SocketIoChannels.Sessions;
 
 namespace SocketIoChannels.Broadcasting;
 
-/// <summary>The cluster half of the broadcaster: publishing after local delivery, the async sends that count
-/// remote recipients, and delivery of what other nodes published.</summary>
+/// <summary>The cluster half of the broadcaster: the async sends that count remote recipients, and delivery of
+/// what other nodes published.</summary>
 internal sealed partial class SocketIoBroadcaster : ISocketIoBackplaneReceiver
 {
     private const string NoClients = "There are no clients.";
@@ -14,21 +14,18 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBackplaneReceiver
     public async Task<int> BroadcastAsync(object? message, CancellationToken cancellationToken = default)
     {
         var frame = FrameCodec.EncodeFrame(message);
-        var delivered = ToAll(frame, except: null);
-        return Backplane.Enabled
-            ? await PublishAndCountAsync(delivered, BackplaneMessage.ToAll(Backplane.NodeId, frame), NoClients, cancellationToken).ConfigureAwait(false)
-            : delivered > 0 ? delivered : throw new NoSocketException(NoClients);
+        var remote = Backplane.Enabled ? Checked(BackplaneMessage.ToAll(Backplane.NodeId, frame)) : null;
+        var delivered = Deliver(frame, null, null, null, remote, counted: true, cancellationToken, out var count);
+        return await CountAsync(delivered, count, NoClients, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> BroadcastChannelAsync(object? message, string channel, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
         var frame = FrameCodec.EncodeFrame(message);
-        var delivered = ToChannel(frame, channel, except: null);
-        return Backplane.Enabled
-            ? await PublishAndCountAsync(delivered, BackplaneMessage.ToChannel(Backplane.NodeId, channel, frame), NoClientsOn(channel), cancellationToken)
-                .ConfigureAwait(false)
-            : delivered > 0 ? delivered : throw new NoSocketException(NoClientsOn(channel));
+        var remote = Backplane.Enabled ? Checked(BackplaneMessage.ToChannel(Backplane.NodeId, channel, frame)) : null;
+        var delivered = Deliver(frame, channel, null, null, remote, counted: true, cancellationToken, out var count);
+        return await CountAsync(delivered, count, NoClientsOn(channel), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SendAsync(string sessionId, object? message, CancellationToken cancellationToken = default)
@@ -36,9 +33,8 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBackplaneReceiver
         ArgumentNullException.ThrowIfNull(sessionId);
         if (sessions.Find(sessionId) is null && RemoteNodeOf(sessionId) is { } node)
         {
-            var frame = FrameCodec.EncodeFrame(message);
-            await PublishAndCountAsync(0, BackplaneMessage.ToSession(Backplane.NodeId, sessionId, node, frame), NoSession(sessionId), cancellationToken)
-                .ConfigureAwait(false);
+            var remote = Checked(BackplaneMessage.ToSession(Backplane.NodeId, sessionId, node, FrameCodec.EncodeFrame(message)));
+            await CountAsync(0, Backplane.PublishAsync(remote, cancellationToken), NoSession(sessionId), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -58,41 +54,8 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBackplaneReceiver
         return (int)Math.Min(int.MaxValue, local + remote);
     }
 
-    /// <summary>After <see cref="ToAll"/> from a session: the same frame for the other nodes.</summary>
-    public void PublishToAll(byte[] frame)
-    {
-        if (Backplane.Enabled)
-        {
-            Backplane.Publish(BackplaneMessage.ToAll(Backplane.NodeId, frame));
-        }
-    }
-
-    /// <summary>After <see cref="ToChannel"/> from a session: the same frame for the other nodes.</summary>
-    public void PublishToChannel(byte[] frame, string channel)
-    {
-        if (Backplane.Enabled)
-        {
-            Backplane.Publish(BackplaneMessage.ToChannel(Backplane.NodeId, channel, frame));
-        }
-    }
-
-    /// <summary>After <see cref="ToChannels"/> from a session: the same frame for the
-    /// other nodes, once per channel, each skipping the subscribers of the channels before it.</summary>
-    public void PublishToChannels(byte[] frame, IReadOnlyList<string> channelNames)
-    {
-        if (!Backplane.Enabled)
-        {
-            return;
-        }
-
-        for (var i = 0; i < channelNames.Count; i++)
-        {
-            var except = i == 0 ? null : channelNames.Take(i).ToArray();
-            Backplane.Publish(BackplaneMessage.ToChannel(Backplane.NodeId, channelNames[i], frame, except));
-        }
-    }
-
-    /// <summary>Delivers what another node published to this node's matching sessions.</summary>
+    /// <summary>Delivers what another node published to this node's matching sessions, in the order the
+    /// backplane hands them over, under the same order lock as this node's own sends.</summary>
     public int Receive(BackplaneMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -105,38 +68,21 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBackplaneReceiver
         var frame = MemoryMarshal.TryGetArray(message.Frame, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : message.Frame.ToArray();
-        switch (message.Target)
+        int delivered;
+        lock (order)
         {
-            case BackplaneTarget.All:
-                return ToAll(frame, except: null);
-            case BackplaneTarget.Channel when message.ExceptSubscribersOf.Count == 0:
-                return ToChannel(frame, message.Channel!, except: null);
-            case BackplaneTarget.Channel:
-                return ToChannelExcept(frame, message.Channel!, message.ExceptSubscribersOf);
-            case BackplaneTarget.Session:
-                return sessions.Find(message.SessionId!) is { } session && session.TryEnqueue(frame) ? 1 : 0;
-            default:
-                return 0;
-        }
-    }
-
-    private int ToChannelExcept(byte[] frame, string channel, IReadOnlyList<string> exceptSubscribersOf)
-    {
-        var skip = new HashSet<Session>(ReferenceEqualityComparer.Instance);
-        foreach (var other in exceptSubscribersOf)
-        {
-            skip.UnionWith(channels.GetSubscribers(other));
-        }
-
-        var delivered = 0;
-        foreach (var session in channels.GetSubscribers(channel))
-        {
-            if (!skip.Contains(session) && session.TryEnqueue(frame))
+            delivered = message.Target switch
             {
-                delivered++;
-            }
+                BackplaneTarget.All => LocalToAll(frame, except: null),
+                BackplaneTarget.Channel when message.Channels.Count == 1 && message.ExceptSubscribersOf.Count == 0 =>
+                    LocalToChannel(frame, message.Channels[0], except: null),
+                BackplaneTarget.Channel => LocalToChannels(frame, message.Channels, except: null, message.ExceptSubscribersOf),
+                BackplaneTarget.Session => sessions.Find(message.SessionId!) is { } session && session.TryEnqueue(frame) ? 1 : 0,
+                _ => 0,
+            };
         }
 
+        metrics.Delivered(delivered);
         return delivered;
     }
 
@@ -145,35 +91,19 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBackplaneReceiver
     private string? RemoteNodeOf(string sessionId) =>
         Backplane.Enabled && BackplaneLink.NodeOf(sessionId) is { } node && node != Backplane.NodeId ? node : null;
 
-    /// <summary>The synchronous sends: with local recipients, publish in the background and return their count;
-    /// with none, wait (bounded) for the backplane to say how many other nodes received it.</summary>
-    private int PublishOrWait(int delivered, BackplaneMessage message, string noOne)
+    /// <summary>The async sends' answer: local recipients plus the other nodes with a recipient that received
+    /// it, as the backplane counted them.</summary>
+    private static async Task<int> CountAsync(int delivered, Task<long>? count, string noOne, CancellationToken cancellationToken)
     {
-        if (delivered > 0)
+        if (count is null)
         {
-            Backplane.Publish(message);
-            return delivered;
+            return delivered > 0 ? delivered : throw new NoSocketException(noOne);
         }
 
         long remote;
         try
         {
-            remote = Backplane.PublishAndWait(message);
-        }
-        catch (Exception exception)
-        {
-            throw new NoSocketException(noOne + Unreachable, exception);
-        }
-
-        return remote > 0 ? (int)Math.Min(int.MaxValue, remote) : throw new NoSocketException(noOne);
-    }
-
-    private async Task<int> PublishAndCountAsync(int delivered, BackplaneMessage message, string noOne, CancellationToken cancellationToken)
-    {
-        long remote;
-        try
-        {
-            remote = await Backplane.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+            remote = await count.ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -7,32 +7,8 @@
  * Payloads are `~m~LEN~m~DATA` frames (LEN in UTF-16 code units), `~j~` marks JSON, `~h~N` is a heartbeat,
  * and the first frame received on a transport is the session id.
  *
- * API: new io.Socket(host?, options?), options host, port, secure, resource ('socket.io'), transports
- * (['websocket', 'xhr-polling', 'jsonp-polling']), rememberTransport (false), connectTimeout (5000 ms),
- * reconnect (true), reconnectionDelay (500 ms, doubled per attempt), maxReconnectionAttempts (10),
- * transportOptions ({'xhr-polling': {timeout: 25000}, ...}). Methods connect(fn?), send(value), subscribe(channel),
- * unsubscribe(channel), disconnect(), on/addEvent/addListener(name, fn), once(name, fn), removeEvent/removeListener.
- * Properties connected, connecting, reconnecting, transport (.type, .sessionid). Events connecting(type), connect,
- * message(data), disconnect, connect_failed, reconnecting(delay, attempt), reconnect(type, attempts), reconnect_failed.
- *
- * Differences from the Socket.IO 0.6 client (and django-socketio's additions to it):
- *  - send(): a string is one plain message; any other value (number, boolean, null, array, object) is one
- *    `~j~` JSON message, so the server gets the same JSON type. (0.6 sent an array as a list of messages
- *    and a number as a string.)
- *  - subscribe()/unsubscribe() are built in. Calls made while not connected are queued in order with
- *    the messages (0.6 lost them), and after a reconnect, which creates a new server session, the client
- *    subscribes again to the channels it was in.
- *  - host, port, secure and resource default to the URL of the <script> that loaded this file (when it is
- *    named socket.io.js), then to data-socketio-host/-port/-secure/-resource attributes on that tag, then to
- *    the constructor arguments; without a current script, to the page location.
- *  - rememberTransport defaults to false. When true, the remembered transport (cookie `socketio`) is tried
- *    first and the others stay as fallbacks.
- *  - Transports: websocket (RFC 6455), xhr-polling and jsonp-polling only (no Flash, htmlfile, multipart).
- *  - A transport that fails before the session id arrives falls back at once, not after connectTimeout.
- *  - disconnect() really stops: a late jsonp answer cannot open a new session. connect() later
- *    re-enables automatic reconnection.
- *  - jsonp-polling posts with XHR on the same origin; cross-origin it posts a hidden form into a hidden
- *    iframe, to a URL built for each post with the current session id.
+ * Its options, methods, events and differences from the Socket.IO 0.6 client are documented in docs/client.md of
+ * the SocketIoChannels repository; the wire protocol in docs/protocol-0.6.md.
  */
 (function (window, document) {
   'use strict';

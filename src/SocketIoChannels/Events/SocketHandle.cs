@@ -35,9 +35,7 @@ internal sealed class SocketHandle : ISocket
 
     public void Broadcast(object? message)
     {
-        var frame = FrameCodec.EncodeFrame(message);
-        broadcaster.ToAll(frame, Session);
-        broadcaster.PublishToAll(frame);
+        broadcaster.BroadcastFrom(Session, FrameCodec.EncodeFrame(message));
     }
 
     public void BroadcastChannel(object? message, string? channel = null) =>
@@ -47,8 +45,7 @@ internal sealed class SocketHandle : ISocket
     {
         var frame = FrameCodec.EncodeFrame(message);
         SendToSelf(frame);
-        broadcaster.ToAll(frame, Session);
-        broadcaster.PublishToAll(frame);
+        broadcaster.BroadcastFrom(Session, frame);
     }
 
     public void SendAndBroadcastChannel(object? message, string? channel = null)
@@ -84,16 +81,14 @@ internal sealed class SocketHandle : ISocket
     {
         if (channel is not null)
         {
-            broadcaster.ToChannel(frame, channel, Session);
-            broadcaster.PublishToChannel(frame, channel);
+            broadcaster.BroadcastChannelFrom(Session, frame, channel);
             return;
         }
 
         var channels = Session.GetChannels();
         if (channels.Length > 0)
         {
-            broadcaster.ToChannels(frame, channels, Session);
-            broadcaster.PublishToChannels(frame, channels);
+            broadcaster.BroadcastChannelsFrom(Session, frame, channels);
         }
     }
 

@@ -128,6 +128,9 @@ internal sealed partial class SocketIoServer : ISessionStarter
                 }
 
                 membership.SubscribeFromClient(session, command.Channel!);
+
+                // With a backplane, the other servers count the new subscriber before OnSubscribe runs (one round trip).
+                await broadcaster.Backplane.WhenInterestsPublishedAsync().ConfigureAwait(false);
                 succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Subscribe, socket, channel: command.Channel).ConfigureAwait(false);
                 Log(succeeded, session, "subscribe", null, command.Channel);
                 break;

@@ -35,14 +35,18 @@ public sealed partial class PackageTests(PackageFixture package) : IClassFixture
             var license = Element(metadata, "license");
             Assert.Equal("expression", license.Attribute("type")?.Value);
             Assert.Equal("BSD-2-Clause", license.Value);
-            Assert.Equal("README.md", Element(metadata, "readme").Value);
+            Assert.Equal("PACKAGE.md", Element(metadata, "readme").Value);
             Assert.False(string.IsNullOrWhiteSpace(Element(metadata, "description").Value));
             var repository = Element(metadata, "repository");
             Assert.Equal("git", repository.Attribute("type")?.Value);
             Assert.Equal(PackageFixture.RemoteUrl, repository.Attribute("url")?.Value);
             Assert.Equal(package.Commit, repository.Attribute("commit")?.Value);
 
-            Assert.Equal(File.ReadAllText(Path.Combine(package.RepositoryRoot, "README.md")), ReadText(zip, "README.md"));
+            var readme = ReadText(zip, "PACKAGE.md");
+            Assert.Equal(File.ReadAllText(Path.Combine(package.RepositoryRoot, "src", id, "PACKAGE.md")), readme);
+            Assert.StartsWith("# " + id + "\n", readme.ReplaceLineEndings("\n"), StringComparison.Ordinal); // the title first
+            // A package page resolves no relative link: every link is absolute.
+            Assert.All(MarkdownLinkTarget().Matches(readme), link => Assert.StartsWith("https://", link.Groups[1].Value, StringComparison.Ordinal));
             Assert.Contains("BSD", ReadText(zip, "LICENSE"));
             Assert.Contains("## [0.1.0]", ReadText(zip, "CHANGELOG.md"));
             Assert.NotNull(zip.GetEntry($"lib/net10.0/{id}.dll"));
@@ -277,4 +281,8 @@ public sealed partial class PackageTests(PackageFixture package) : IClassFixture
 
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningPattern();
+
+    /// <summary>The target of a Markdown link <c>[text](target)</c>.</summary>
+    [GeneratedRegex(@"\]\(([^)\s]*)\)")]
+    private static partial Regex MarkdownLinkTarget();
 }

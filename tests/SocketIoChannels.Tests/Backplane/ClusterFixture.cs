@@ -21,8 +21,8 @@ public static class Cluster
             }),
             services: services);
 
-    /// <summary>Waits until <paramref name="count"/> nodes listen on a backplane channel (<c>all</c>,
-    /// <c>c:{channel}</c> or <c>n:{node}</c>), as Redis itself reports.</summary>
+    /// <summary>Waits until <paramref name="count"/> nodes listen on a backplane channel (<c>bus</c>), as Redis
+    /// itself reports.</summary>
     public static async Task WaitForListenersAsync(string redis, string prefix, string name, long count)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis).DefaultTimeout();
@@ -33,6 +33,26 @@ public static class Cluster
             return (long)result[1] == count;
         }, $"{count} nodes listening on {prefix}{name}");
     }
+
+    /// <summary>Waits until <paramref name="node"/> counts <paramref name="count"/> subscribers of
+    /// <paramref name="channel"/> across the cluster (its own, and the others' presence in Redis).</summary>
+    public static Task WaitForSubscribersAsync(TestApp node, string channel, int count) =>
+        Eventually.TrueAsync(async () => await node.Broadcaster.CountSubscribersAsync(channel) == count,
+            $"{count} subscribers of {channel} across the cluster");
+
+    /// <summary>Waits until <paramref name="node"/> knows, without I/O (what its synchronous sends use), of
+    /// <paramref name="count"/> other servers with a subscriber of <paramref name="channel"/>.</summary>
+    public static Task WaitForKnownSubscriberNodesAsync(TestApp node, string channel, int count) =>
+        Eventually.TrueAsync(() => Task.FromResult(node.Services.GetRequiredService<ISocketIoBackplane>()
+                .CountKnownRecipientNodes(BackplaneMessage.ToChannel("00000000", channel, Array.Empty<byte>())) == count),
+            $"{count} other servers known with a subscriber of {channel}");
+
+    /// <summary>Waits until <paramref name="node"/> knows, without I/O, of <paramref name="count"/> other servers
+    /// with sessions.</summary>
+    public static Task WaitForKnownSessionNodesAsync(TestApp node, int count) =>
+        Eventually.TrueAsync(() => Task.FromResult(node.Services.GetRequiredService<ISocketIoBackplane>()
+                .CountKnownRecipientNodes(BackplaneMessage.ToAll("00000000", Array.Empty<byte>())) == count),
+            $"{count} other servers known with sessions");
 
     public static Task CommandAsync(SocketIoTestClient client, string action, string payload, string? channel = null) =>
         client.SendAsync(new JObject { ["action"] = action, ["payload"] = payload, ["channel"] = channel });

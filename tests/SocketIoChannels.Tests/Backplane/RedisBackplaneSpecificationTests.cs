@@ -16,8 +16,10 @@ public sealed class RedisBackplaneSpecificationTests : BackplaneSpecification
         services.AddSocketIoChannels().AddStackExchangeRedis(address, options =>
         {
             options.ChannelPrefix = prefix;
-            options.PresenceRefreshInterval = TimeSpan.FromMilliseconds(200);
-            options.PresenceExpiry = TimeSpan.FromMilliseconds(600);
+            // An idle node's presence lives on its refresh timer alone: on a loaded machine a 200 ms timer can slip
+            // past a 600 ms expiry (one run saw a live node's subscriber missing from a count).
+            options.PresenceRefreshInterval = TimeSpan.FromMilliseconds(250);
+            options.PresenceExpiry = TimeSpan.FromMilliseconds(1500);
         });
         var container = services.BuildServiceProvider();
         containers.Add(container);

@@ -57,9 +57,8 @@ public sealed class RedisClusterTests : IAsyncLifetime
         var b2 = await ConnectAsync(b, websocket: true, "room", "lobby");
         Assert.NotEqual(a1.SessionId[..8], b1.SessionId[..8]); // each server's sessions carry its node id
         Assert.Equal(a1.SessionId[..8], a2.SessionId[..8]);
-        await WaitForListenersAsync(redis, prefix, "all", 2);
-        await WaitForListenersAsync(redis, prefix, "c:room", 2);
-        await WaitForListenersAsync(redis, prefix, "c:lobby", 2);
+        await WaitForSubscribersAsync(a, "room", 3);
+        await WaitForSubscribersAsync(a, "lobby", 3);
 
         await CommandAsync(a1, "broadcast", "to everyone else");
         await ExpectEachAsync("to everyone else", a2, b1, b2);
@@ -98,8 +97,7 @@ public sealed class RedisClusterTests : IAsyncLifetime
         var a1 = await ConnectAsync(a, websocket: false, "room");
         var b1 = await ConnectAsync(b, websocket: true, "room");
         var b2 = await ConnectAsync(b, websocket: true);
-        await WaitForListenersAsync(redis, prefix, "c:room", 2);
-        await WaitForListenersAsync(redis, prefix, "all", 2);
+        await WaitForSubscribersAsync(a, "room", 2);
 
         // What a console app or background worker does: no web server, no middleware, no sockets.
         var builder = Host.CreateApplicationBuilder();
@@ -138,7 +136,8 @@ public sealed class RedisClusterTests : IAsyncLifetime
     public async Task NoSocketExceptionWhenNoServerHasARecipient()
     {
         var b1 = await ConnectAsync(b, websocket: true, "room");
-        await WaitForListenersAsync(redis, prefix, "c:room", 1);
+        await WaitForSubscribersAsync(a, "room", 1);
+        await WaitForKnownSubscriberNodesAsync(a, "room", 1);
 
         var noChannel = Assert.Throws<NoSocketException>(() => a.Broadcaster.BroadcastChannel("hello", "empty-room"));
         Assert.Contains("empty-room", noChannel.Message);
@@ -152,8 +151,9 @@ public sealed class RedisClusterTests : IAsyncLifetime
         Assert.Throws<NoSocketException>(() => b.Broadcaster.Send(b1.SessionId[..8] + new string('2', 24), "lost"));
 
         await ((WebSocketTestClient)b1).CloseAsync();
-        await WaitForListenersAsync(redis, prefix, "c:room", 0);
-        await WaitForListenersAsync(redis, prefix, "all", 0);
+        await WaitForSubscribersAsync(a, "room", 0);
+        await WaitForKnownSubscriberNodesAsync(a, "room", 0);
+        await WaitForKnownSessionNodesAsync(a, 0);
         Assert.Throws<NoSocketException>(() => a.Broadcaster.BroadcastChannel("hello", "room"));
         await Assert.ThrowsAsync<NoSocketException>(() => a.Broadcaster.BroadcastAsync("hello")).DefaultTimeout();
     }

@@ -29,7 +29,8 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             await client.SubscribeAsync("room");
         }
 
-        await WaitForListenersAsync(redis.Address, prefix, "c:room", 2);
+        await WaitForListenersAsync(redis.Address, prefix, "bus", 2);
+        await WaitForSubscribersAsync(a, "room", 3);
         await CommandAsync(a1, "sendAndBroadcastChannel", "before");
         await ExpectEachAsync("before", a1, a2, b1);
         Assert.Equal(HealthStatus.Healthy, (await HealthAsync(a)).Status);
@@ -57,6 +58,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         var warnings = a.Logs.Where(e => e.EventId.Id == 500).ToList();
         Assert.NotEmpty(warnings);
         Assert.All(warnings, w => Assert.Equal(LogLevel.Warning, w.Level));
+        Assert.All(warnings, w => Assert.DoesNotContain("..", w.Message, StringComparison.Ordinal)); // issue 11: "not connected.. Sessions"
         Assert.True(warnings.Count < failures.Value, "the publish-failure warning is rate-limited");
         var recorder = a.Services.GetRequiredService<EventRecorder>();
         Assert.DoesNotContain(recorder.For(a1.SessionId), e => e.StartsWith("error:", StringComparison.Ordinal));
@@ -114,13 +116,42 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await b1.ConnectAsync();
         await b1.SubscribeAsync("room");
 
-        // a subscribes to the room's Redis channel only now that Redis is there.
-        await WaitForListenersAsync(redis.Address, prefix, "c:room", 2);
+        // a subscribes to the bus (retried with backoff) and writes its presence only now that Redis is there.
+        await WaitForListenersAsync(redis.Address, prefix, "bus", 2);
+        await WaitForSubscribersAsync(b, "room", 3);
         await Eventually.TrueAsync(async () => (await HealthAsync(a)).Status == HealthStatus.Healthy, "a is Healthy");
         await CommandAsync(b1, "broadcastChannel", "from b");
         await ExpectEachAsync("from b", a1, a2);
         await CommandAsync(a2, "broadcastChannel", "from a");
         await ExpectEachAsync("from a", a1, b1);
+    }
+
+    /// <summary>Issue 11: the synchronous sends never wait for Redis, even with nobody on this server to deliver
+    /// to (they used to wait up to 5 s for the publish's count, on the caller's thread, a handler's included).</summary>
+    [Fact]
+    public async Task SynchronousSendsDoNotWaitForASlowRedis()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        var prefix = TestRedis.UniquePrefix();
+        await using var a = await StartNodeAsync(redis.Address, prefix);
+        await using var b = await StartNodeAsync(redis.Address, prefix);
+        await using var b1 = new WebSocketTestClient(b.Address);
+        await b1.ConnectAsync();
+        await b1.SubscribeAsync("room");
+        await WaitForSubscribersAsync(a, "room", 1);
+        await WaitForKnownSubscriberNodesAsync(a, "room", 1);
+
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Address + ",allowAdmin=true").DefaultTimeout();
+        await admin.GetServer(redis.Address).ExecuteAsync("CLIENT", "PAUSE", "2000", "ALL").DefaultTimeout();
+        var watch = Stopwatch.StartNew();
+        Assert.Equal(1, a.Broadcaster.BroadcastChannel("while redis is slow", "room")); // server b, known without asking Redis
+        a.Broadcaster.Send(b1.SessionId, "direct while redis is slow");
+        watch.Stop();
+        Assert.True(watch.ElapsedMilliseconds < 1000, $"the synchronous sends took {watch.ElapsedMilliseconds} ms");
+
+        // Both still arrive, in order, once Redis answers again.
+        await ExpectAsync(b1, "while redis is slow");
+        await ExpectAsync(b1, "direct while redis is slow");
     }
 
     private static async Task Drain(SocketIoTestClient client, string expected)
