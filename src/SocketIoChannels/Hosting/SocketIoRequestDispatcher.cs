@@ -19,6 +19,7 @@ internal sealed partial class SocketIoRequestDispatcher
     private readonly SocketIoServer server;
     private readonly ClientScript clientScript;
     private readonly FrozenDictionary<string, ISocketIoTransport> transports;
+    private readonly FrozenDictionary<string, ISocketIoTransport> hixieTransports;
     private readonly string resourcePrefix;
     private readonly long maxMessageSize;
     private readonly OriginPolicy origins;
@@ -31,11 +32,23 @@ internal sealed partial class SocketIoRequestDispatcher
         this.metrics = metrics;
         this.server = server;
         this.clientScript = clientScript;
-        this.transports = transports.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
+        // The hixie-75/76 upgrades share their URLs with RFC 6455 (websocket, flashsocket): picked here by headers.
+        this.transports = transports.Where(t => t is not HixieWebSocketTransport).ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
+        hixieTransports = transports.OfType<HixieWebSocketTransport>().ToFrozenDictionary(t => t.Name, t => (ISocketIoTransport)t, StringComparer.Ordinal);
         resourcePrefix = "/" + options.Value.Resource.Trim('/');
         maxMessageSize = options.Value.MaxMessageSize;
         origins = new OriginPolicy(options.Value.AllowedOrigins);
         this.logger = logger;
+    }
+
+    /// <summary>Whether a path is under <c>/{resource}/</c>: the requests the WebSocket middleware is added for.</summary>
+    public bool IsUnderResource(PathString path)
+    {
+        var value = path.Value;
+        return value is not null
+            && value.StartsWith(resourcePrefix, StringComparison.Ordinal)
+            && value.Length > resourcePrefix.Length + 1
+            && value[resourcePrefix.Length] == '/';
     }
 
     /// <summary>Serves the request if it is a Socket.IO request: returns the task that serves it, or
@@ -67,6 +80,11 @@ internal sealed partial class SocketIoRequestDispatcher
         if (!transports.TryGetValue(segments[0], out var transport))
         {
             return null;
+        }
+
+        if (hixieTransports.TryGetValue(segments[0], out var hixie) && HixieHandshake.IsHixieRequest(context.Request.Method, context.Request.Headers))
+        {
+            transport = hixie;
         }
 
         if (origins.Refuse(context.Request) is { } refusedOrigin)

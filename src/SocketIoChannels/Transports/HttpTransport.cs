@@ -68,7 +68,10 @@ internal abstract partial class HttpTransport : ISocketIoTransport
         }
         else
         {
-            var problem = await session.ReceiveAsync(payload, PostsFromTextarea, context.RequestAborted).ConfigureAwait(false);
+            // Broken framing keeps the messages before it and drops the rest (logged), as the 0.6 decoder does: a 0.6
+            // client cannot act on an error status (jsonp posts through a hidden form; xhr-polling drops its
+            // session on one).
+            var problem = await session.ReceiveAsync(payload, PostsFromTextarea, keepDecodedOnMalformed: true, context.RequestAborted).ConfigureAwait(false);
             if (problem is not null)
             {
                 LogPayloadNotHandled(session.Id, problem);

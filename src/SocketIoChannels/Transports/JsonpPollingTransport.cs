@@ -22,10 +22,10 @@ internal sealed class JsonpPollingTransport : PollingTransport
 
     protected override void ValidatePoll(HttpContext context, TransportRequest request) => _ = CallbackIndex(request);
 
-    protected override async Task WritePollAsync(HttpContext context, TransportRequest request, List<byte[]> frames)
+    protected override async Task WritePollAsync(HttpContext context, TransportRequest request, ReadOnlyMemory<byte[]> frames)
     {
         var payload = new StringBuilder();
-        foreach (var frame in frames)
+        foreach (var frame in frames.Span)
         {
             payload.Append(FrameCodec.Utf8.GetString(frame));
         }

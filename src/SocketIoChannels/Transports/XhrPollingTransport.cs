@@ -15,20 +15,20 @@ internal sealed class XhrPollingTransport : PollingTransport
 
     public override string Name => "xhr-polling";
 
-    protected override async Task WritePollAsync(HttpContext context, TransportRequest request, List<byte[]> frames)
+    protected override async Task WritePollAsync(HttpContext context, TransportRequest request, ReadOnlyMemory<byte[]> frames)
     {
         var response = context.Response;
         AddCorsHeaders(context);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/plain; charset=UTF-8";
         long length = 0;
-        foreach (var frame in frames)
+        foreach (var frame in frames.Span)
         {
             length += frame.Length;
         }
 
         response.ContentLength = length;
-        foreach (var frame in frames)
+        foreach (var frame in frames.Span)
         {
             response.BodyWriter.Write(frame);
         }

@@ -66,7 +66,7 @@ public abstract class StreamingTransportTests : TransportBehaviourTests
         await Events.WaitForAsync(id, e => e.Contains("subscribe:room-9"));
 
         await DropAsync(first);
-        await WaitUntilAsync(() => App.Logs.Entries.Any(e => e.EventId.Id is 120 or 132 && e.Message.Contains(id, StringComparison.Ordinal)));
+        await WaitUntilAsync(() => App.Logs.Entries.Any(e => e.EventId.Id is 120 or 106 && e.Message.Contains(id, StringComparison.Ordinal)));
         App.Broadcaster.Send(id, "queued while away");
         App.Broadcaster.BroadcastChannel("to the room", "room-9");
 
