@@ -10,7 +10,7 @@ using SocketIoChannels.Transports;
 namespace SocketIoChannels.Hosting;
 
 /// <summary>
-/// Routes a request under <c>/{resource}/</c> to the client script or a transport (spec §2.1) and is the one place
+/// Routes a request under <c>/{resource}/</c> to the client script or a transport (docs/protocol-0.6.md §2.1) and is the one place
 /// that writes error statuses, as short plain text. The resource is matched as whole path segments; a path that
 /// is not a transport is left to the rest of the app.
 /// </summary>
@@ -100,7 +100,7 @@ internal sealed partial class SocketIoRequestDispatcher
             session = server.Sessions.Find(sessionId);
             if (session is null)
             {
-                // Spec §2.1 step 5 / pitfall 15: close the connection without a response; the client reconnects.
+                // docs/protocol-0.6.md §2.1 step 5, §10 item 15: close the connection without a response; the client reconnects.
                 LogUnknownSession(transport.Name, sessionId.Length > 64 ? sessionId[..64] : sessionId);
                 context.Abort();
                 return Task.CompletedTask;
@@ -162,7 +162,7 @@ internal sealed partial class SocketIoRequestDispatcher
         }
     }
 
-    /// <summary>Spec §3.7, §6.1: a POST gets 401 <c>unauthorized</c>; a jsonp-polling poll gets the 0.6 alert script
+    /// <summary>docs/protocol-0.6.md §3.7, §6.1: a POST gets 401 <c>unauthorized</c>; a jsonp-polling poll gets the 0.6 alert script
     /// (a script tag cannot read a status); everything else, WebSocket upgrades included, 403. No session is
     /// created and no CORS header is sent.</summary>
     private static Task RefuseOriginAsync(HttpContext context, string transport, string origin)

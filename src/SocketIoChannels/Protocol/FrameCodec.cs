@@ -306,7 +306,7 @@ internal static class FrameCodec
     /// <summary>
     /// Writes <paramref name="payload"/> as the body of a JavaScript double-quoted string literal, safe inside a
     /// <c>&lt;script&gt;</c> element: quotes, backslashes and control characters escaped as JSON does, and
-    /// <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, U+2028 and U+2029 as <c>\uXXXX</c> (protocol pitfall 9).
+    /// <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, U+2028 and U+2029 as <c>\uXXXX</c> (docs/protocol-0.6.md §10 item 9).
     /// </summary>
     public static void AppendScriptString(StringBuilder builder, string payload)
     {

@@ -11,9 +11,9 @@ internal static class InboundPayload
     /// <summary>Decodes <paramref name="payload"/> into <paramref name="frames"/> (heartbeats included) and
     /// <paramref name="commands"/> under <paramref name="limits"/> (the channel count per session is the
     /// session's to check). jsonp-polling POSTs (<paramref name="normalizeNewlines"/>) come from a textarea, where
-    /// the browser turned every <c>\n</c> into <c>\r\n</c> (spec §3.6): such a frame is read again with the line
+    /// the browser turned every <c>\n</c> into <c>\r\n</c> (docs/protocol-0.6.md §3.6): such a frame is read again with the line
     /// breaks turned back, frame by frame. With <paramref name="keepDecodedOnMalformed"/> (POSTs, whose 0.6 clients
-    /// cannot use an error status), broken framing keeps the frames before it, as the 0.6 decoder does (spec §1.5):
+    /// cannot use an error status), broken framing keeps the frames before it, as the 0.6 decoder does (docs/protocol-0.6.md §1.5):
     /// the rest is dropped and described in the returned text. Limits still refuse the whole payload.</summary>
     public static string? Parse(string payload, bool normalizeNewlines, InboundLimits limits,
         List<InboundFrame> frames, List<InboundCommand> commands, bool keepDecodedOnMalformed = false)

@@ -4,7 +4,7 @@ using SocketIoChannels.Protocol;
 namespace SocketIoChannels.Sessions;
 
 /// <summary>
-/// One Socket.IO session (protocol spec §2.4): its id, state, a bounded outbound queue of encoded frames, an
+/// One Socket.IO session (docs/protocol-0.6.md §2.4): its id, state, a bounded outbound queue of encoded frames, an
 /// inbound queue of client commands, the lease of the one attached transport connection, and the heartbeat and
 /// expiry state that the <see cref="SessionSweeper"/> drives. No timer of its own.
 /// </summary>
@@ -43,7 +43,7 @@ internal sealed partial class Session
         outbound = new SessionQueue<byte[]>(timings.MaxQueuedFrames, initialSize: 4);
         inbound = new SessionQueue<InboundBatch>(timings.MaxInboundPayloads, initialSize: 1, static batch => batch.Size, timings.MaxInboundChars);
 
-        // The first frame of every session is its id (spec §2.3); nothing may go before it.
+        // The first frame of every session is its id (docs/protocol-0.6.md §2.3); nothing may go before it.
         outbound.TryWrite(FrameCodec.EncodeText(id));
     }
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// The framing of the hixie-75/76 WebSocket drafts (spec §3.1, §3.2), as pure functions: a text frame is
+/// The framing of the hixie-75/76 WebSocket drafts (docs/protocol-0.6.md §3.1, §3.2), as pure functions: a text frame is
 /// <c>0x00</c>, UTF-8 text, <c>0xFF</c>; <c>0xFF 0x00</c> closes. Other frame types (the drafts' length-prefixed
 /// binary frames) are not used by Socket.IO 0.6 and are refused.
 /// </summary>

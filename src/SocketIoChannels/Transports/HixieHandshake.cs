@@ -6,7 +6,7 @@ using Microsoft.Extensions.Primitives;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// The handshake of the hixie-75/76 WebSocket drafts (spec §3.1, §3.2), as pure functions over the request's
+/// The handshake of the hixie-75/76 WebSocket drafts (docs/protocol-0.6.md §3.1, §3.2), as pure functions over the request's
 /// method and headers. hixie-76 adds a challenge: each of <c>Sec-WebSocket-Key1</c> and <c>Sec-WebSocket-Key2</c>
 /// stands for the number made of its digits divided by its count of spaces; the answer is the MD5 of both numbers
 /// (4 bytes big-endian each) followed by the 8 bytes (key3) the client sends after its headers.

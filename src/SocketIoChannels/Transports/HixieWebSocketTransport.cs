@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// The WebSockets of 2010 on the websocket and flashsocket URLs (spec §3.1, §3.2): hixie-76 (Flash's
+/// The WebSockets of 2010 on the websocket and flashsocket URLs (docs/protocol-0.6.md §3.1, §3.2): hixie-76 (Flash's
 /// web-socket-js and old browsers) and hixie-75, upgraded through Kestrel's <see cref="IHttpUpgradeFeature"/>. The
 /// dispatcher sends a request here when <see cref="HixieHandshake.IsHixieRequest"/> says it is one. This class does
 /// the handshake (<see cref="HixieHandshake"/>); the connection then runs on <see cref="WebSocketConnection"/> with
@@ -60,7 +60,7 @@ internal sealed partial class HixieWebSocketTransport : ISocketIoTransport
             });
         }
 
-        // The 101 goes out before key3 has to arrive (spec §3.1, for proxies that wait for it).
+        // The 101 goes out before key3 has to arrive (docs/protocol-0.6.md §3.1, for proxies that wait for it).
         await using var stream = await upgrade.UpgradeAsync().ConfigureAwait(false);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         try

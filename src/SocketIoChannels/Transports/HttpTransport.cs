@@ -6,7 +6,7 @@ using Microsoft.Extensions.Primitives;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// What every HTTP transport shares (spec §3.3–§3.6): a GET opens or resumes the session's downstream, a POST
+/// What every HTTP transport shares (docs/protocol-0.6.md §3.3–§3.6): a GET opens or resumes the session's downstream, a POST
 /// carries client messages in the urlencoded form field <c>data</c>, whatever its Content-Type, and is answered
 /// <c>ok</c>, and an OPTIONS preflight is answered with the CORS headers of the transport.
 /// </summary>

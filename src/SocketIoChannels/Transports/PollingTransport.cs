@@ -6,7 +6,7 @@ using SocketIoChannels.Sessions;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// Long polling (spec §3.5, §3.6): a GET attaches and is answered at once with everything queued, or held until
+/// Long polling (docs/protocol-0.6.md §3.5, §3.6): a GET attaches and is answered at once with everything queued, or held until
 /// something is sent or the poll duration passes; a newer GET supersedes a held one, which is answered empty. POSTs
 /// and preflights are answered by <see cref="HttpTransport"/>.
 /// </summary>

@@ -9,7 +9,7 @@ using SocketIoChannels.Tests.Infrastructure;
 
 namespace SocketIoChannels.Tests.Functional;
 
-/// <summary>The Flash socket policy (spec §6.2, §9 item 11): inline on the HTTP port, and on an opt-in port.</summary>
+/// <summary>The Flash socket policy (docs/protocol-0.6.md §6.2, §9 item 11): inline on the HTTP port, and on an opt-in port.</summary>
 public sealed class FlashPolicyTests
 {
     private const string Policy =

@@ -102,7 +102,7 @@ public sealed class HostileInputCatalogueTests : IAsyncLifetime
         await AssertBystanderServedAsync();
     }
 
-    // Broken framing in a POST keeps the frames before it and drops the rest (spec §1.5): answered ok, logged.
+    // Broken framing in a POST keeps the frames before it and drops the rest (docs/protocol-0.6.md §1.5): answered ok, logged.
     [Fact]
     public Task ANonNumericLengthInAPostKeepsTheFramesBeforeIt() => AssertPostPartlyUsedAsync("~m~2~m~ok~m~x~m~abc", ["ok"], "frame length is not a number");
 

@@ -5,7 +5,7 @@ using SocketIoChannels.Tests.Infrastructure;
 namespace SocketIoChannels.Tests.Functional;
 
 /// <summary>
-/// POSTs of the polling transports follow the 0.6 decoder (spec §1.5): a frame whose framing is broken keeps the
+/// POSTs of the polling transports follow the 0.6 decoder (docs/protocol-0.6.md §1.5): a frame whose framing is broken keeps the
 /// messages before it, drops the rest with a Debug log, and the POST is answered <c>ok</c> (the jsonp client posts
 /// through a hidden form and never sees a status; on xhr-polling a 400 makes the 0.6 client drop its session).
 /// A jsonp POST comes from a textarea that turned each <c>\n</c> into <c>\r\n</c>: that is undone per message.
