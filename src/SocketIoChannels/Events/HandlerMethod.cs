@@ -62,7 +62,7 @@ internal sealed class HandlerMethod
 
         if (Channel is null)
         {
-            return true; // port decision 1: unbound handlers fire for every session
+            return true; // docs/django-socketio.md port decision 1: unbound handlers fire for every session
         }
 
         if (Event is SocketIoEvent.Subscribe or SocketIoEvent.Unsubscribe)
@@ -134,7 +134,7 @@ internal sealed class HandlerMethod
         {
             try
             {
-                // \G anchors the match at the start of the channel name, as Python's re.match (port decision 2).
+                // \G anchors the match at the start of the channel name, as Python's re.match (docs/django-socketio.md port decision 2).
                 regex = new Regex(@"\G(?:" + channel + ")", RegexOptions.CultureInvariant, MatchTimeout);
             }
             catch (ArgumentException exception)

@@ -17,7 +17,7 @@ internal static class RequestSnapshot
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         // Copied rather than enumerated: Kestrel keeps the boxed enumerator of an enumeration in the headers object
-        // for the rest of the connection (128 bytes per idle WebSocket).
+        // for the rest of the connection (a cost per idle WebSocket: docs/performance.md).
         var copied = new KeyValuePair<string, StringValues>[request.Headers.Count];
         request.Headers.CopyTo(copied, 0);
         var pairs = new List<KeyValuePair<string, string>>(copied.Length);
@@ -44,7 +44,7 @@ internal static class RequestSnapshot
             headers,
             SmallReadOnlyDictionary.Create(pairs, StringComparer.Ordinal),
             // Not context.User: without authentication its getter creates an anonymous principal and keeps it on
-            // the connection's HttpContext (about 270 bytes per idle WebSocket).
+            // the connection's HttpContext (a cost per idle WebSocket: docs/performance.md).
             context.Features.Get<IHttpAuthenticationFeature>()?.User,
             context.Connection.RemoteIpAddress);
     }

@@ -13,7 +13,9 @@ public static class SocketIoChannelsApplicationBuilderExtensions
 {
     /// <summary>
     /// Serves the Socket.IO transports and the client script under <c>/{Resource}/</c> as middleware; every other
-    /// request, including paths under the resource that name no transport, goes on to the next middleware.
+    /// request, including paths under the resource that name no transport, goes on to the next middleware. The
+    /// WebSockets middleware is added for the paths under <c>/{Resource}/</c> only (the app need not call
+    /// <c>UseWebSockets()</c>; the rest of its pipeline is left as it was).
     /// Handler methods are checked here: one that cannot be bound throws, naming it.
     /// </summary>
     /// <remarks>django-socketio: <c>url("", include("django_socketio.urls"))</c>.</remarks>
@@ -21,13 +23,19 @@ public static class SocketIoChannelsApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var dispatcher = Prepare(app.ApplicationServices);
-        // Not an async lambda: its state machine would live as long as every WebSocket.
-        return app.Use(next => context => dispatcher.TryHandle(context) ?? next(context));
+        // A branch for the resource's paths only, as SignalR does for its hubs; requests it does not serve rejoin the
+        // main pipeline. Not an async lambda: its state machine would live as long as every WebSocket.
+        return app.UseWhen(context => dispatcher.IsUnderResource(context.Request.Path), branch =>
+        {
+            branch.UseWebSockets();
+            branch.Use(next => context => dispatcher.TryHandle(context) ?? next(context));
+        });
     }
 
     /// <summary>
     /// Maps the Socket.IO transports and the client script as endpoints under <c>/{Resource}/</c>, so endpoint
-    /// conventions apply to them, e.g. <c>.RequireAuthorization("policy")</c> or <c>.RequireCors(...)</c>.
+    /// conventions apply to them, e.g. <c>.RequireAuthorization("policy")</c> or <c>.RequireCors(...)</c>. The
+    /// endpoint runs the WebSockets middleware itself (the app need not call <c>UseWebSockets()</c>).
     /// Handler methods are checked here: one that cannot be bound throws, naming it.
     /// </summary>
     /// <remarks>django-socketio: <c>url("", include("django_socketio.urls"))</c>.</remarks>
@@ -36,7 +44,11 @@ public static class SocketIoChannelsApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var dispatcher = Prepare(endpoints.ServiceProvider);
         var resource = endpoints.ServiceProvider.GetRequiredService<IOptions<SocketIoOptions>>().Value.Resource.Trim('/');
-        return endpoints.Map("/" + resource + "/{**path}", context => dispatcher.TryHandle(context) ?? NotATransportAsync(context))
+        // The WebSockets middleware inside the endpoint, as SignalR maps its hubs: only these requests get it.
+        var pipeline = endpoints.CreateApplicationBuilder();
+        pipeline.UseWebSockets();
+        pipeline.Run(context => dispatcher.TryHandle(context) ?? NotATransportAsync(context));
+        return endpoints.Map("/" + resource + "/{**path}", pipeline.Build())
             .WithDisplayName("SocketIoChannels");
     }
 

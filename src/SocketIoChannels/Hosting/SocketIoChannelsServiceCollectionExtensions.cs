@@ -77,16 +77,18 @@ public static class SocketIoChannelsServiceCollectionExtensions
         services.AddSingleton(provider => new SessionLoopSettings(provider.GetRequiredService<IOptions<SocketIoOptions>>().Value.CloseSessionOnHandlerError));
         services.AddSingleton<SocketIoServer>();
         services.AddSingleton<ClientScript>();
-        services.AddSingleton<HixieWebSocketTransport>();
-        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("websocket", provider.GetRequiredService<HixieWebSocketTransport>(), provider.GetRequiredService<ILogger<WebSocketTransport>>()));
-        services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport("flashsocket", provider.GetRequiredService<HixieWebSocketTransport>(), provider.GetRequiredService<ILogger<WebSocketTransport>>()));
+        foreach (var name in (string[])["websocket", "flashsocket"])
+        {
+            services.AddSingleton<ISocketIoTransport>(provider => new WebSocketTransport(name, provider.GetRequiredService<ILogger<WebSocketTransport>>()));
+            services.AddSingleton<ISocketIoTransport>(provider => new HixieWebSocketTransport(name, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<HixieWebSocketTransport>>()));
+        }
+
         services.AddSingleton<ISocketIoTransport, XhrPollingTransport>();
         services.AddSingleton<ISocketIoTransport, JsonpPollingTransport>();
         services.AddSingleton<ISocketIoTransport, HtmlFileTransport>();
         services.AddSingleton<ISocketIoTransport, XhrMultipartTransport>();
         services.AddSingleton<SocketIoRequestDispatcher>();
         services.AddHostedService<SocketIoHostedService>();
-        services.AddTransient<IStartupFilter, WebSocketsStartupFilter>();
         services.AddTransient<IStartupFilter, ResponseBodyBypassStartupFilter>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, FlashPolicyKestrelSetup>();
         services.AddSingleton(provider => new FlashPolicyListener(

@@ -93,10 +93,21 @@ public sealed class SocketIoOptions
 
     /// <summary>The port of the Flash socket policy server, or <see langword="null"/> (the default) for none. Flash
     /// asks port 843 first (the conventional port; binding it needs root or CAP_NET_BIND_SERVICE on Linux), then the
-    /// HTTP port, where the policy is always answered. A port that cannot be bound is logged as a warning and the
+    /// HTTP port, where the policy is answered when <see cref="FlashPolicyOnHttpPort"/> is on. A port that cannot be bound is logged as a warning and the
     /// app runs on.</summary>
     /// <remarks>Socket.IO 0.6: the <c>flashPolicyServer</c> listener option (on by default there, on 843).</remarks>
     public int? FlashPolicyPort { get; set; }
+
+    /// <summary>When <see langword="true"/>, every Kestrel endpoint of the app also answers Flash's policy request
+    /// (<c>&lt;policy-file-request/&gt;</c>, the first bytes of a connection) with the policy, which Flash asks the
+    /// HTTP port for when <see cref="FlashPolicyPort"/> is not answered. Default <see langword="false"/>: connections
+    /// are not inspected, and only <see cref="FlashPolicyPort"/> serves the policy. Turn it on for Flash clients
+    /// (the flashsocket transport through web-socket-js) when port 843 cannot be used. It applies through Kestrel's
+    /// endpoint defaults: an app that sets its own <c>ConfigureEndpointDefaults</c> after
+    /// <c>AddSocketIoChannels</c> replaces it.</summary>
+    /// <remarks>Socket.IO 0.6: the policy answered inline on the server's own port (its listener checks the first
+    /// bytes of every connection); django-socketio's gevent server served only port 843.</remarks>
+    public bool FlashPolicyOnHttpPort { get; set; }
 
     /// <summary>When <see langword="true"/>, a handler exception ends the session at the failing event, as the
     /// original's view did: the OnError handlers run, nothing the client sent after it is handled (the rest of its

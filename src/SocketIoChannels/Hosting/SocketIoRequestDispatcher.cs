@@ -10,7 +10,7 @@ using SocketIoChannels.Transports;
 namespace SocketIoChannels.Hosting;
 
 /// <summary>
-/// Routes a request under <c>/{resource}/</c> to the client script or a transport (spec §2.1) and is the one place
+/// Routes a request under <c>/{resource}/</c> to the client script or a transport (docs/protocol-0.6.md §2.1) and is the one place
 /// that writes error statuses, as short plain text. The resource is matched as whole path segments; a path that
 /// is not a transport is left to the rest of the app.
 /// </summary>
@@ -19,6 +19,7 @@ internal sealed partial class SocketIoRequestDispatcher
     private readonly SocketIoServer server;
     private readonly ClientScript clientScript;
     private readonly FrozenDictionary<string, ISocketIoTransport> transports;
+    private readonly FrozenDictionary<string, ISocketIoTransport> hixieTransports;
     private readonly string resourcePrefix;
     private readonly long maxMessageSize;
     private readonly OriginPolicy origins;
@@ -31,11 +32,23 @@ internal sealed partial class SocketIoRequestDispatcher
         this.metrics = metrics;
         this.server = server;
         this.clientScript = clientScript;
-        this.transports = transports.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
+        // The hixie-75/76 upgrades share their URLs with RFC 6455 (websocket, flashsocket): picked here by headers.
+        this.transports = transports.Where(t => t is not HixieWebSocketTransport).ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
+        hixieTransports = transports.OfType<HixieWebSocketTransport>().ToFrozenDictionary(t => t.Name, t => (ISocketIoTransport)t, StringComparer.Ordinal);
         resourcePrefix = "/" + options.Value.Resource.Trim('/');
         maxMessageSize = options.Value.MaxMessageSize;
         origins = new OriginPolicy(options.Value.AllowedOrigins);
         this.logger = logger;
+    }
+
+    /// <summary>Whether a path is under <c>/{resource}/</c>: the requests the WebSocket middleware is added for.</summary>
+    public bool IsUnderResource(PathString path)
+    {
+        var value = path.Value;
+        return value is not null
+            && value.StartsWith(resourcePrefix, StringComparison.Ordinal)
+            && value.Length > resourcePrefix.Length + 1
+            && value[resourcePrefix.Length] == '/';
     }
 
     /// <summary>Serves the request if it is a Socket.IO request: returns the task that serves it, or
@@ -69,6 +82,11 @@ internal sealed partial class SocketIoRequestDispatcher
             return null;
         }
 
+        if (hixieTransports.TryGetValue(segments[0], out var hixie) && HixieHandshake.IsHixieRequest(context.Request.Method, context.Request.Headers))
+        {
+            transport = hixie;
+        }
+
         if (origins.Refuse(context.Request) is { } refusedOrigin)
         {
             LogOriginRefused(transport.Name, refusedOrigin);
@@ -82,7 +100,7 @@ internal sealed partial class SocketIoRequestDispatcher
             session = server.Sessions.Find(sessionId);
             if (session is null)
             {
-                // Spec §2.1 step 5 / pitfall 15: close the connection without a response; the client reconnects.
+                // docs/protocol-0.6.md §2.1 step 5, §10 item 15: close the connection without a response; the client reconnects.
                 LogUnknownSession(transport.Name, sessionId.Length > 64 ? sessionId[..64] : sessionId);
                 context.Abort();
                 return Task.CompletedTask;
@@ -144,7 +162,7 @@ internal sealed partial class SocketIoRequestDispatcher
         }
     }
 
-    /// <summary>Spec §3.7, §6.1: a POST gets 401 <c>unauthorized</c>; a jsonp-polling poll gets the 0.6 alert script
+    /// <summary>docs/protocol-0.6.md §3.7, §6.1: a POST gets 401 <c>unauthorized</c>; a jsonp-polling poll gets the 0.6 alert script
     /// (a script tag cannot read a status); everything else, WebSocket upgrades included, 403. No session is
     /// created and no CORS header is sent.</summary>
     private static Task RefuseOriginAsync(HttpContext context, string transport, string origin)

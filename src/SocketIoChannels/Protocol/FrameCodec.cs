@@ -146,7 +146,15 @@ internal static class FrameCodec
     /// holds more than <paramref name="maxFrames"/> frames (heartbeats included). On an error the frames decoded
     /// before it are kept. Never throws.
     /// </summary>
-    public static DecodeResult Decode(string payload, List<InboundFrame> frames, int maxFrames, out string? error)
+    public static DecodeResult Decode(string payload, List<InboundFrame> frames, int maxFrames, out string? error) =>
+        Decode(payload, frames, maxFrames, textarea: false, out error);
+
+    /// <summary>As <see cref="Decode(string, List{InboundFrame}, int, out string?)"/>; with
+    /// <paramref name="textarea"/> (jsonp-polling POSTs, sent from a form's textarea, where the browser turned every
+    /// <c>\n</c> into <c>\r\n</c>), a frame holding <c>\r\n</c> is read with each counted as the one <c>\n</c> it
+    /// was when that ends on a frame boundary, and as it is otherwise: per frame, so a payload may mix both. The frames decoded
+    /// before a malformed one stay in <paramref name="frames"/>.</summary>
+    public static DecodeResult Decode(string payload, List<InboundFrame> frames, int maxFrames, bool textarea, out string? error)
     {
         error = null;
         var position = 0;
@@ -193,6 +201,15 @@ internal static class FrameCodec
             }
 
             position += 3;
+            if (textarea && length <= payload.Length - position && TryTakeTextareaFrame(payload, position, (int)length, out var rewritten, out var rewrittenEnd)
+                && rewrittenEnd - position != length)
+            {
+                frames.Add(Classify(rewritten));
+                count++;
+                position = rewrittenEnd;
+                continue;
+            }
+
             if (length > payload.Length - position)
             {
                 error = $"frame length {length} is larger than the {payload.Length - position} characters left";
@@ -213,6 +230,30 @@ internal static class FrameCodec
         }
 
         return DecodeResult.Ok;
+    }
+
+    /// <summary>Reads <paramref name="length"/> characters of a frame from a textarea, each <c>\r\n</c> counting
+    /// as one <c>\n</c>; <see langword="false"/> unless the frame then ends on a frame boundary.</summary>
+    private static bool TryTakeTextareaFrame(string payload, int start, int length, out string text, out int end)
+    {
+        var builder = new StringBuilder(length);
+        var position = start;
+        while (builder.Length < length && position < payload.Length)
+        {
+            if (payload[position] == '\r' && position + 1 < payload.Length && payload[position + 1] == '\n')
+            {
+                builder.Append('\n');
+                position += 2;
+            }
+            else
+            {
+                builder.Append(payload[position++]);
+            }
+        }
+
+        text = builder.ToString();
+        end = position;
+        return builder.Length == length && (position == payload.Length || string.CompareOrdinal(payload, position, Marker, 0, 3) == 0);
     }
 
     private static InboundFrame Classify(string message)
@@ -265,7 +306,7 @@ internal static class FrameCodec
     /// <summary>
     /// Writes <paramref name="payload"/> as the body of a JavaScript double-quoted string literal, safe inside a
     /// <c>&lt;script&gt;</c> element: quotes, backslashes and control characters escaped as JSON does, and
-    /// <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, U+2028 and U+2029 as <c>\uXXXX</c> (protocol pitfall 9).
+    /// <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, U+2028 and U+2029 as <c>\uXXXX</c> (docs/protocol-0.6.md §10 item 9).
     /// </summary>
     public static void AppendScriptString(StringBuilder builder, string payload)
     {

@@ -4,11 +4,11 @@ using SocketIoChannels.Protocol;
 namespace SocketIoChannels.Sessions;
 
 /// <summary>
-/// One Socket.IO session (protocol spec §2.4): its id, state, a bounded outbound queue of encoded frames, an
+/// One Socket.IO session (docs/protocol-0.6.md §2.4): its id, state, a bounded outbound queue of encoded frames, an
 /// inbound queue of client commands, the lease of the one attached transport connection, and the heartbeat and
 /// expiry state that the <see cref="SessionSweeper"/> drives. No timer of its own.
 /// </summary>
-internal sealed class Session
+internal sealed partial class Session
 {
     private readonly object gate = new();
     private readonly SessionQueue<byte[]> outbound;
@@ -43,7 +43,7 @@ internal sealed class Session
         outbound = new SessionQueue<byte[]>(timings.MaxQueuedFrames, initialSize: 4);
         inbound = new SessionQueue<InboundBatch>(timings.MaxInboundPayloads, initialSize: 1, static batch => batch.Size, timings.MaxInboundChars);
 
-        // The first frame of every session is its id (spec §2.3); nothing may go before it.
+        // The first frame of every session is its id (docs/protocol-0.6.md §2.3); nothing may go before it.
         outbound.TryWrite(FrameCodec.EncodeText(id));
     }
 
@@ -119,11 +119,18 @@ internal sealed class Session
     /// receive loop or POST waits, never an unbounded buffer. Throws <see cref="InvalidPayloadException"/> when the
     /// payload is malformed or over a limit: then none of it is used. Returns a problem when the session ended
     /// before the commands were queued.</summary>
-    public async ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, CancellationToken cancellationToken)
+    public ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, CancellationToken cancellationToken) =>
+        ReceiveAsync(payload, normalizeNewlines, keepDecodedOnMalformed: false, cancellationToken);
+
+    /// <summary>As <see cref="ReceiveAsync(string, bool, CancellationToken)"/>; with
+    /// <paramref name="keepDecodedOnMalformed"/> (POSTs), broken framing keeps the frames before it and the returned
+    /// problem says what was dropped.</summary>
+    public async ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, bool keepDecodedOnMalformed, CancellationToken cancellationToken)
     {
-        if (ParsePayload(payload, normalizeNewlines) is not { } batch || inbound.TryWrite(batch))
+        var parsed = ParsePayload(payload, normalizeNewlines, keepDecodedOnMalformed, out var dropped);
+        if (parsed is not { } batch || inbound.TryWrite(batch))
         {
-            return null;
+            return dropped;
         }
 
         // Full (or ended). While this client waits for its own backlog, the server reads nothing more from it: a
@@ -154,18 +161,18 @@ internal sealed class Session
             }
         }
 
-        return null;
+        return dropped;
     }
 
     /// <summary>Decodes a payload (all or nothing, see <see cref="InboundPayload"/>) and handles its heartbeat
     /// echoes. Returns its commands, or <see langword="null"/> when it has none. Synchronous, so that it can use
     /// this thread's <see cref="DecodeScratch"/> lists: a payload of one command allocates no list and no array.</summary>
-    private InboundBatch? ParsePayload(string payload, bool normalizeNewlines)
+    private InboundBatch? ParsePayload(string payload, bool normalizeNewlines, bool keepDecodedOnMalformed, out string? dropped)
     {
         var (frames, commands) = DecodeScratch.Rent();
         try
         {
-            InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, frames, commands);
+            dropped = InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, frames, commands, keepDecodedOnMalformed);
             if (Channels.TryClaim(commands, timings.Limits.MaxChannelsPerSession) is { } problem)
             {
                 throw new InvalidPayloadException("Payload refused: " + problem + ".", overLimit: true);
@@ -216,7 +223,7 @@ internal sealed class Session
 
             var now = timings.Now();
             previous = lease;
-            created = new TransportLease(isPoll, now, cutOff, cutOffState);
+            created = new TransportLease(isPoll, now, timings.TimeProvider, cutOff, cutOffState);
             lease = created;
             streaming = !isPoll;
             if (streaming && !awaitingEcho)

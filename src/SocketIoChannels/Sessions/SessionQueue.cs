@@ -134,6 +134,53 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
         }
     }
 
+    /// <summary>Puts items a reader took but could not deliver back at the front, in their order, ahead of
+    /// everything queued since: the next reader takes them first. They were counted once already, so they go back
+    /// even past the capacity (writers then wait, or fail, until the queue drains) and into a completed queue.</summary>
+    public void PutBackAtFront(ReadOnlySpan<T> taken)
+    {
+        if (taken.IsEmpty)
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            var total = count + taken.Length;
+            if (total > items.Length)
+            {
+                var larger = new T[Math.Max(total, Math.Min(capacity, items.Length * 2))];
+                for (var i = 0; i < count; i++)
+                {
+                    larger[taken.Length + i] = items[(head + i) % items.Length];
+                }
+
+                items = larger;
+                head = 0;
+            }
+            else
+            {
+                head = (head - taken.Length + items.Length) % items.Length;
+            }
+
+            for (var i = 0; i < taken.Length; i++)
+            {
+                items[(head + i) % items.Length] = taken[i];
+            }
+
+            count = total;
+            if (sizeOf is not null)
+            {
+                foreach (var item in taken)
+                {
+                    size += sizeOf(item);
+                }
+            }
+
+            WakeReader(true);
+        }
+    }
+
     public override bool TryRead(out T item)
     {
         lock (Gate)

@@ -67,9 +67,9 @@ internal sealed partial class SessionStore : ISessionOwner
     /// between them, spreading over half a sweep interval: the heartbeats of thousands of sessions that came due in
     /// the same tick (they connected together, after a deploy say) then go out, and their echoes come back, in a few
     /// waves instead of one burst. A burst has a send and a receive buffer in flight for every one of those
-    /// connections at once, and Kestrel's memory pool keeps what it grew to (0.66 KB per connection at 10,000 idle
-    /// WebSockets in the idle benchmark). Many small waves cost CPU instead (the thread pool wakes and spins for
-    /// each: 128-session slices tripled the idle CPU), hence a bounded number of slices.</summary>
+    /// connections at once, and Kestrel's memory pool keeps what it grew to (figures in
+    /// docs/performance.md). Many small waves cost CPU instead (the thread pool wakes and spins for
+    /// each), hence a bounded number of slices.</summary>
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
         var sliceSize = Math.Max(MinSweepSlice, sessions.Count / MaxSlicesPerPass);

@@ -9,8 +9,10 @@ namespace SocketIoChannels.Sessions;
 /// A session that ends any other way lets its connection send what is left and close. For a connection that gave
 /// a cut-off callback (the WebSockets), that is bounded: once the session has ended, the connection has
 /// <see cref="CloseTimeout"/> to write what is left and its close (<see cref="StopDeadline"/>); past it the
-/// callback cuts the connection off, so a client that stopped reading cannot hold it open. The timer exists only
-/// from the session's end until the close is written: an idle connection has none.
+/// callback cuts the connection off, so a client that stopped reading cannot hold it open. The connection starts the
+/// same bound itself when it begins to close for any other reason (the client closed, broke the protocol, went
+/// away): it is the one close timeout of a connection. The timer (on the session's <see cref="TimeProvider"/>)
+/// exists only from the start of the close until the connection ends: an idle connection has none.
 /// </remarks>
 internal sealed class TransportLease
 {
@@ -24,15 +26,18 @@ internal sealed class TransportLease
     private const int CutOffState = 3;
 
     private readonly CancellationTokenSource cancellation = new();
+    private readonly TimeProvider timeProvider;
     private readonly Action<object?>? cutOff;
     private readonly object? cutOffState;
-    private Timer? deadline;
+    private ITimer? deadline;
+    private long deadlineAt; // when the running bound expires (a timestamp), so a late callback of a restarted one is ignored
     private int deadlineState;
 
-    public TransportLease(bool isPoll, long startedAt, Action<object?>? cutOff = null, object? cutOffState = null)
+    public TransportLease(bool isPoll, long startedAt, TimeProvider timeProvider, Action<object?>? cutOff = null, object? cutOffState = null)
     {
         IsPoll = isPoll;
         StartedAt = startedAt;
+        this.timeProvider = timeProvider;
         this.cutOff = cutOff;
         this.cutOffState = cutOffState;
     }
@@ -59,8 +64,9 @@ internal sealed class TransportLease
     // Not disposed: the source has no timer, and linked sources of the transport may still observe it.
     public void Cancel() => cancellation.Cancel();
 
-    /// <summary>The session ended and lets this connection finish: starts the <see cref="CloseTimeout"/> bound,
-    /// when the connection has a cut-off callback and has not stopped the bound already.</summary>
+    /// <summary>The session ended and lets this connection finish, or the connection began to close: starts the
+    /// <see cref="CloseTimeout"/> bound, when the connection has a cut-off callback and the bound has not started
+    /// or been stopped already.</summary>
     public void StartDeadline()
     {
         if (cutOff is null)
@@ -76,11 +82,28 @@ internal sealed class TransportLease
             }
 
             deadlineState = DeadlineRunning;
-            deadline = new Timer(static state => ((TransportLease)state!).CutOff(), this, CloseTimeout, Timeout.InfiniteTimeSpan);
+            deadlineAt = timeProvider.GetTimestamp() + (long)(CloseTimeout.TotalSeconds * timeProvider.TimestampFrequency);
+            deadline = timeProvider.CreateTimer(static state => ((TransportLease)state!).CutOff(), this, CloseTimeout, Timeout.InfiniteTimeSpan);
         }
     }
 
-    /// <summary>The connection wrote its close, or is ending: no bound starts or fires any more. Once this returns,
+    /// <summary>The connection wrote its close: the running bound starts again, so the client has
+    /// <see cref="CloseTimeout"/> to answer it, on the same timer. Nothing when no bound is running.</summary>
+    public void RestartDeadline()
+    {
+        lock (this)
+        {
+            if (deadlineState != DeadlineRunning)
+            {
+                return;
+            }
+
+            deadlineAt = timeProvider.GetTimestamp() + (long)(CloseTimeout.TotalSeconds * timeProvider.TimestampFrequency);
+            deadline!.Change(CloseTimeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>The connection is ending: no bound starts or fires any more. Once this returns,
     /// the cut-off callback is not running and never will (the transport may end its request).</summary>
     public void StopDeadline()
     {
@@ -89,7 +112,7 @@ internal sealed class TransportLease
             return;
         }
 
-        Timer? timer;
+        ITimer? timer;
         lock (this)
         {
             if (deadlineState is NoDeadline or DeadlineRunning)
@@ -112,6 +135,14 @@ internal sealed class TransportLease
         {
             if (deadlineState != DeadlineRunning)
             {
+                return;
+            }
+
+            var early = deadlineAt - timeProvider.GetTimestamp();
+            if (early > 0)
+            {
+                // Restarted after this callback was due, or a timer that fired a little early: wait for the rest.
+                deadline!.Change(TimeSpan.FromSeconds((double)early / timeProvider.TimestampFrequency), Timeout.InfiniteTimeSpan);
                 return;
             }
 

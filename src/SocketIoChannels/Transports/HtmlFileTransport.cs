@@ -6,7 +6,7 @@ using SocketIoChannels.Protocol;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// htmlfile (spec §3.3), the "forever iframe" of old Internet Explorer: a <c>text/html</c> response that starts
+/// htmlfile (docs/protocol-0.6.md §3.3), the "forever iframe" of old Internet Explorer: a <c>text/html</c> response that starts
 /// with 256 characters (<c>&lt;html&gt;&lt;body&gt;</c> and spaces, IE renders nothing before that) and then carries
 /// one <c>&lt;script&gt;parent.s._("payload", document);&lt;/script&gt;</c> per payload, the payload escaped for a
 /// script context so that <c>&lt;/script&gt;</c> in a message cannot end the script. Messages come as POSTs to

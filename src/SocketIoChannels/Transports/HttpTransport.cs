@@ -6,7 +6,7 @@ using Microsoft.Extensions.Primitives;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// What every HTTP transport shares (spec §3.3–§3.6): a GET opens or resumes the session's downstream, a POST
+/// What every HTTP transport shares (docs/protocol-0.6.md §3.3–§3.6): a GET opens or resumes the session's downstream, a POST
 /// carries client messages in the urlencoded form field <c>data</c>, whatever its Content-Type, and is answered
 /// <c>ok</c>, and an OPTIONS preflight is answered with the CORS headers of the transport.
 /// </summary>
@@ -68,7 +68,10 @@ internal abstract partial class HttpTransport : ISocketIoTransport
         }
         else
         {
-            var problem = await session.ReceiveAsync(payload, PostsFromTextarea, context.RequestAborted).ConfigureAwait(false);
+            // Broken framing keeps the messages before it and drops the rest (logged), as the 0.6 decoder does: a 0.6
+            // client cannot act on an error status (jsonp posts through a hidden form; xhr-polling drops its
+            // session on one).
+            var problem = await session.ReceiveAsync(payload, PostsFromTextarea, keepDecodedOnMalformed: true, context.RequestAborted).ConfigureAwait(false);
             if (problem is not null)
             {
                 LogPayloadNotHandled(session.Id, problem);

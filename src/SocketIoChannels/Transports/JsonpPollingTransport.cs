@@ -7,7 +7,7 @@ using SocketIoChannels.Protocol;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// jsonp-polling (spec §3.6): each poll answers the script <c>io.JSONP[i]._("payload");</c>, the payload escaped
+/// jsonp-polling (docs/protocol-0.6.md §3.6): each poll answers the script <c>io.JSONP[i]._("payload");</c>, the payload escaped
 /// for a script context; POSTs come from a form whose textarea turned line breaks into CR LF.
 /// </summary>
 internal sealed class JsonpPollingTransport : PollingTransport
@@ -22,10 +22,10 @@ internal sealed class JsonpPollingTransport : PollingTransport
 
     protected override void ValidatePoll(HttpContext context, TransportRequest request) => _ = CallbackIndex(request);
 
-    protected override async Task WritePollAsync(HttpContext context, TransportRequest request, List<byte[]> frames)
+    protected override async Task WritePollAsync(HttpContext context, TransportRequest request, ReadOnlyMemory<byte[]> frames)
     {
         var payload = new StringBuilder();
-        foreach (var frame in frames)
+        foreach (var frame in frames.Span)
         {
             payload.Append(FrameCodec.Utf8.GetString(frame));
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SocketIoChannels.Sessions;
@@ -5,7 +6,7 @@ using SocketIoChannels.Sessions;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// Long polling (spec §3.5, §3.6): a GET attaches and is answered at once with everything queued, or held until
+/// Long polling (docs/protocol-0.6.md §3.5, §3.6): a GET attaches and is answered at once with everything queued, or held until
 /// something is sent or the poll duration passes; a newer GET supersedes a held one, which is answered empty. POSTs
 /// and preflights are answered by <see cref="HttpTransport"/>.
 /// </summary>
@@ -24,7 +25,7 @@ internal abstract partial class PollingTransport : HttpTransport
     }
 
     /// <summary>Writes the answer to a poll: the payload (UTF-8 bytes of its frames, possibly none).</summary>
-    protected abstract Task WritePollAsync(HttpContext context, TransportRequest request, List<byte[]> frames);
+    protected abstract Task WritePollAsync(HttpContext context, TransportRequest request, ReadOnlyMemory<byte[]> frames);
 
     protected override Task GetAsync(HttpContext context, TransportRequest request) => PollAsync(context, request);
 
@@ -40,8 +41,46 @@ internal abstract partial class PollingTransport : HttpTransport
         }
 
         ResponseBodyBypass.Apply(context);
-        var frames = new List<byte[]>();
-        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(lease.Token, context.RequestAborted))
+        byte[][] frames = [];
+        var count = 0;
+        var written = false;
+        try
+        {
+            (frames, count) = await TakeFramesAsync(context, session, lease).ConfigureAwait(false);
+            session.Detach(lease);
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                return; // the frames go back to the queue (finally)
+            }
+
+            LogPollAnswered(session.Id, count);
+            await WritePollAsync(context, request, frames.AsMemory(0, count)).ConfigureAwait(false);
+
+            // Aborted at any point of the write, the client may not have the frames, so they are sent again (a
+            // client that did get them may see them twice, never out of order). Kestrel completes the writes of a
+            // connection that was cut off as if they went out and signals the abort on the thread pool: let that
+            // run before deciding (one hop per poll).
+            await Task.Yield();
+            written = !context.RequestAborted.IsCancellationRequested;
+            request.Metrics.MessagesSent(Name, count);
+        }
+        finally
+        {
+            if (count > 0)
+            {
+                session.Settle(lease, written);
+                ArrayPool<byte[]>.Shared.Return(frames, clearArray: true);
+            }
+        }
+    }
+
+    /// <summary>Waits for frames until the poll duration passes, a newer poll takes over or the client goes away,
+    /// then takes what is queued (nothing when superseded or aborted). Waits first for the batch of the poll before
+    /// this one, which may come back to the queue.</summary>
+    private static async Task<(byte[][] Frames, int Count)> TakeFramesAsync(HttpContext context, Session session, TransportLease lease)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(lease.Token, context.RequestAborted);
+        while (true)
         {
             try
             {
@@ -55,24 +94,33 @@ internal abstract partial class PollingTransport : HttpTransport
                 // The poll duration passed, a newer poll took over, or the client went away.
             }
 
-            if (!lease.Superseded && !context.RequestAborted.IsCancellationRequested)
+            if (lease.Superseded || context.RequestAborted.IsCancellationRequested || !session.Outbound.TryPeek(out _))
             {
-                while (session.Outbound.TryRead(out var frame))
-                {
-                    frames.Add(frame);
-                }
+                return ([], 0);
+            }
+
+            var frames = ArrayPool<byte[]>.Shared.Rent(Math.Max(16, session.Outbound.Count));
+            var count = session.TakeFrames(lease, frames, int.MaxValue, out var settled);
+            if (count > 0)
+            {
+                return (frames, count);
+            }
+
+            ArrayPool<byte[]>.Shared.Return(frames, clearArray: true);
+            if (settled is null)
+            {
+                return ([], 0);
+            }
+
+            try
+            {
+                await settled.WaitAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return ([], 0);
             }
         }
-
-        session.Detach(lease);
-        if (context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-
-        LogPollAnswered(session.Id, frames.Count);
-        await WritePollAsync(context, request, frames).ConfigureAwait(false);
-        request.Metrics.MessagesSent(Name, frames.Count);
     }
 
     [LoggerMessage(110, LogLevel.Trace, "Poll of session {SessionId} answered with {Count} frames.")]

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// Keeps response compression, caching and buffering middleware away from the HTTP transports (spec pitfall 10):
+/// Keeps response compression, caching and buffering middleware away from the HTTP transports (docs/protocol-0.6.md §10 item 10):
 /// a middleware at the very start of the pipeline remembers the server's own response body
 /// (<see cref="Remember"/>), and a transport writes to that one, with buffering disabled, whatever an app's
 /// <c>UseResponseCompression()</c> or similar put in between (<see cref="Apply"/>).

@@ -6,7 +6,7 @@ namespace SocketIoChannels.Transports;
 
 /// <summary>
 /// A GET whose response stays open and carries one part per payload, flushed at once (htmlfile, xhr-multipart;
-/// spec §3.3, §3.4). The session is attached while the response is open, so it gets heartbeats as on websocket.
+/// docs/protocol-0.6.md §3.3, §3.4). The session is attached while the response is open, so it gets heartbeats as on websocket.
 /// One writer per response: the loop below, which sends everything queued as one payload and holds no buffer of
 /// its own while idle.
 /// </summary>

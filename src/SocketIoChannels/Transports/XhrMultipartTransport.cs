@@ -6,7 +6,7 @@ using Microsoft.Extensions.Primitives;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// xhr-multipart (spec §3.4), Firefox's <c>multipart/x-mixed-replace</c> XHR: a response that stays open and
+/// xhr-multipart (docs/protocol-0.6.md §3.4), Firefox's <c>multipart/x-mixed-replace</c> XHR: a response that stays open and
 /// carries one part per payload (<c>Content-Type: text/plain</c>, a blank line, the payload, then the boundary
 /// <c>--socketio</c>), line ends as bare LF. Messages come as POSTs to <c>…/xhr-multipart/{sessionId}/send</c>;
 /// GET, POST and OPTIONS answers carry <c>Access-Control-Allow-Origin: *</c> and
@@ -39,7 +39,7 @@ internal sealed class XhrMultipartTransport : StreamingHttpTransport
         writer.Write(PartEnd);
     }
 
-    /// <summary>Spec §3.4: <c>*</c> with credentials allowed, whenever the request has an Origin.</summary>
+    /// <summary>docs/protocol-0.6.md §3.4: <c>*</c> with credentials allowed, whenever the request has an Origin.</summary>
     protected override void AddCorsHeaders(HttpContext context)
     {
         if (StringValues.IsNullOrEmpty(context.Request.Headers.Origin))

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace SocketIoChannels.Transports;
 
-/// <summary>xhr-polling (spec §3.5): each poll's body is the payload as <c>text/plain</c>, with CORS headers for
+/// <summary>xhr-polling (docs/protocol-0.6.md §3.5): each poll's body is the payload as <c>text/plain</c>, with CORS headers for
 /// cross-origin pages.</summary>
 internal sealed class XhrPollingTransport : PollingTransport
 {
@@ -15,20 +15,20 @@ internal sealed class XhrPollingTransport : PollingTransport
 
     public override string Name => "xhr-polling";
 
-    protected override async Task WritePollAsync(HttpContext context, TransportRequest request, List<byte[]> frames)
+    protected override async Task WritePollAsync(HttpContext context, TransportRequest request, ReadOnlyMemory<byte[]> frames)
     {
         var response = context.Response;
         AddCorsHeaders(context);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/plain; charset=UTF-8";
         long length = 0;
-        foreach (var frame in frames)
+        foreach (var frame in frames.Span)
         {
             length += frame.Length;
         }
 
         response.ContentLength = length;
-        foreach (var frame in frames)
+        foreach (var frame in frames.Span)
         {
             response.BodyWriter.Write(frame);
         }
@@ -36,7 +36,7 @@ internal sealed class XhrPollingTransport : PollingTransport
         await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>Spec §3.5: the Origin is echoed (<c>*</c> for the literal <c>null</c>), with credentials allowed
+    /// <summary>docs/protocol-0.6.md §3.5: the Origin is echoed (<c>*</c> for the literal <c>null</c>), with credentials allowed
     /// when the request carries cookies.</summary>
     protected override void AddCorsHeaders(HttpContext context)
     {

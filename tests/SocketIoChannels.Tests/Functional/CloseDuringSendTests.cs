@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using SocketIoChannels.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace SocketIoChannels.Tests.Functional;
 
@@ -12,9 +11,11 @@ namespace SocketIoChannels.Tests.Functional;
 /// A connection that the server closes while its send loop is in the middle of writing a large message: the
 /// message in flight is allowed to finish and the close frame follows it, instead of the socket being aborted
 /// (a client would see 1006 and lose the message). A client that does not read is still cut off, after the
-/// close-handshake timeout, whether the close comes from a protocol error or from the session's end.
+/// close-handshake timeout, whether the close comes from a protocol error or from the session's end. The close
+/// timeout runs on the app's <see cref="TimeProvider"/>, here a fake clock that only the tests move: what happens
+/// just before and at the timeout is checked exactly, whatever the load on the machine.
 /// </summary>
-public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class CloseDuringSendTests : IAsyncLifetime
 {
     // Far more than the loopback socket buffers hold while the client does not read, so the server's send is
     // still in progress when the close is decided.
@@ -23,10 +24,11 @@ public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifet
     private static readonly string LargeFrame = Frame(LargeMessage);
     private static readonly string DisconnectFrame = Frame("~j~{\"action\":\"disconnect\"}");
 
-    // The close-handshake timeout is 5 s; the cut-off is logged once the connection's loops have wound down.
-    private static readonly TimeSpan EarliestCutOff = TimeSpan.FromSeconds(4.5);
-    private static readonly TimeSpan LatestCutOff = TimeSpan.FromSeconds(8);
+    // The close-handshake timeout.
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan JustBefore = CloseTimeout - TimeSpan.FromMilliseconds(1);
 
+    private readonly FakeTimeProvider clock = new();
     private TestApp app = null!;
 
     private EventRecorder Events => app.Services.GetRequiredService<EventRecorder>();
@@ -37,7 +39,7 @@ public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifet
         {
             options.MaxMessageSize = 4096;
             options.HeartbeatInterval = TimeSpan.FromSeconds(60); // no heartbeat in the way of the frames asserted
-        });
+        }, services: services => services.AddSingleton<TimeProvider>(clock));
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -84,10 +86,11 @@ public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifet
         await StartLargeSendAsync(id);
 
         await client.SendAsync(new byte[5000], WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).DefaultTimeout();
+        await WaitForLogAsync($"Closing the WebSocket of session {id} with 1009");
 
-        // The client never reads again: the send in flight cannot finish, so the server gives up on it after the
-        // 5 s close-handshake timeout, and the session ends.
-        await WaitForLogAsync($"Session {id} did not read the message being sent within 5 s of the close");
+        // The client never reads again: the send in flight cannot finish, so the server gives up on it at the
+        // close-handshake timeout, not before, and the session ends.
+        await AssertCutOffAtTheCloseTimeoutAsync($"Session {id} did not finish the close of its WebSocket within 5 s");
         await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
     }
 
@@ -121,8 +124,9 @@ public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifet
         await StartLargeSendAsync(id);
 
         await stream.WriteAsync(new byte[] { 0x80, 0x01 }).AsTask().DefaultTimeout();
+        await WaitForLogAsync($"Closing the hixie WebSocket of session {id}");
 
-        await WaitForLogAsync($"Session {id} did not read the frame being sent within 5 s of the close");
+        await AssertCutOffAtTheCloseTimeoutAsync($"Session {id} did not finish the close of its hixie WebSocket within 5 s");
         await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
     }
 
@@ -134,16 +138,12 @@ public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifet
         await StartLargeSendAsync(id);
 
         await client.SendAsync(Encoding.UTF8.GetBytes(DisconnectFrame), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).DefaultTimeout();
-        var clock = Stopwatch.StartNew();
 
         // The session ends at once (its teardown does not wait for the connection); the connection is given the
         // close-handshake timeout to deliver the message and the close, then cut off.
         await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
-        var cutOff = $"Session {id} did not read the message being sent within 5 s of the close";
-        await WaitForLogAsync(cutOff);
-        var elapsed = clock.Elapsed;
-        output.WriteLine($"cut off {elapsed.TotalSeconds:F2} s after the disconnect");
-        Assert.InRange(elapsed, EarliestCutOff, LatestCutOff);
+        var cutOff = $"Session {id} did not finish the close of its WebSocket within 5 s";
+        await AssertCutOffAtTheCloseTimeoutAsync(cutOff);
         Assert.Single(app.Logs.Entries, e => e.EventId.Id == 105 && e.Message.StartsWith(cutOff, StringComparison.Ordinal));
 
         // Reading again, the client gets what the sockets' buffers held, then the connection ends: no whole
@@ -163,7 +163,7 @@ public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifet
 
         await client.SendAsync(Encoding.UTF8.GetBytes(DisconnectFrame), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).DefaultTimeout();
         await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
-        await Task.Delay(2500); // half the close-handshake timeout without reading
+        clock.Advance(CloseTimeout / 2); // half the close-handshake timeout without reading
 
         var (messages, closeStatus) = await ReadToCloseAsync(client);
 
@@ -181,15 +181,11 @@ public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifet
         await StartLargeSendAsync(id);
 
         await stream.WriteAsync(HixieFrame(DisconnectFrame)).AsTask().DefaultTimeout();
-        var clock = Stopwatch.StartNew();
 
         await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
-        var cutOff = $"Session {id} did not read the frame being sent within 5 s of the close";
-        await WaitForLogAsync(cutOff);
-        var elapsed = clock.Elapsed;
-        output.WriteLine($"cut off {elapsed.TotalSeconds:F2} s after the disconnect");
-        Assert.InRange(elapsed, EarliestCutOff, LatestCutOff);
-        Assert.Single(app.Logs.Entries, e => e.EventId.Id == 137 && e.Message.StartsWith(cutOff, StringComparison.Ordinal));
+        var cutOff = $"Session {id} did not finish the close of its hixie WebSocket within 5 s";
+        await AssertCutOffAtTheCloseTimeoutAsync(cutOff);
+        Assert.Single(app.Logs.Entries, e => e.EventId.Id == 105 && e.Message.StartsWith(cutOff, StringComparison.Ordinal));
 
         var frames = new List<string>();
         while (await reader.ReadFrameAsync().DefaultTimeout() is { } frame)
@@ -211,7 +207,7 @@ public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifet
 
         await stream.WriteAsync(HixieFrame(DisconnectFrame)).AsTask().DefaultTimeout();
         await Events.WaitForAsync(id, e => e.Any(x => x.StartsWith("finish", StringComparison.Ordinal)));
-        await Task.Delay(2500);
+        clock.Advance(CloseTimeout / 2);
 
         var frames = new List<string>();
         while (await reader.ReadFrameAsync().DefaultTimeout() is { } frame)
@@ -221,7 +217,7 @@ public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifet
 
         Assert.Equal([LargeFrame], frames);
         Assert.True(reader.CloseFrameReceived, "the connection ended without the close frame 0xFF 0x00");
-        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Id == 137 && e.Message.Contains(id, StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Id == 105 && e.Message.Contains(id, StringComparison.Ordinal));
     }
 
     private static string Frame(string text) => "~m~" + text.Length + "~m~" + text;
@@ -281,6 +277,17 @@ public sealed class CloseDuringSendTests(ITestOutputHelper output) : IAsyncLifet
     {
         app.Broadcaster.Send(id, LargeMessage);
         await Task.Delay(200); // the send loop is now blocked in the write: the client does not read
+    }
+
+    /// <summary>Moves the clock to just before the close timeout (no cut-off yet, however long the machine takes),
+    /// then to it: the cut-off follows.</summary>
+    private async Task AssertCutOffAtTheCloseTimeoutAsync(string log)
+    {
+        clock.Advance(JustBefore);
+        await Task.Delay(300);
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Message.StartsWith(log, StringComparison.Ordinal));
+        clock.Advance(CloseTimeout - JustBefore);
+        await WaitForLogAsync(log);
     }
 
     private async Task WaitForLogAsync(string start) =>

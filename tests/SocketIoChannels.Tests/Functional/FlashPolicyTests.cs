@@ -9,7 +9,7 @@ using SocketIoChannels.Tests.Infrastructure;
 
 namespace SocketIoChannels.Tests.Functional;
 
-/// <summary>The Flash socket policy (spec §6.2, §9 item 11): inline on the HTTP port, and on an opt-in port.</summary>
+/// <summary>The Flash socket policy (docs/protocol-0.6.md §6.2, §9 item 11): inline on the HTTP port, and on an opt-in port.</summary>
 public sealed class FlashPolicyTests
 {
     private const string Policy =
@@ -22,10 +22,13 @@ public sealed class FlashPolicyTests
     private static Task<TestApp> StartAsync(Action<SocketIoOptions>? options = null) =>
         TestApp.StartAsync(handlers => handlers.AddEventHandler<TestHandlers>(), options);
 
+    /// <summary>An app that opted in to the policy on its HTTP port.</summary>
+    private static Task<TestApp> StartInlineAsync() => StartAsync(options => options.FlashPolicyOnHttpPort = true);
+
     [Fact]
     public async Task ThePolicyRequestOnTheHttpPortIsAnsweredWithThePolicyAndTheConnectionClosed()
     {
-        await using var app = await StartAsync();
+        await using var app = await StartInlineAsync();
         await using var connection = await RawHttpConnection.OpenAsync(app.Address);
 
         await connection.WriteAsync("<policy-file-request/>\0");
@@ -37,7 +40,7 @@ public sealed class FlashPolicyTests
     [Fact]
     public async Task APolicyRequestArrivingInPiecesIsAnsweredToo()
     {
-        await using var app = await StartAsync();
+        await using var app = await StartInlineAsync();
         await using var connection = await RawHttpConnection.OpenAsync(app.Address);
 
         await connection.WriteAsync("<policy-file");
@@ -50,7 +53,7 @@ public sealed class FlashPolicyTests
     [Fact]
     public async Task HttpRequestsPassThroughUntouchedEvenWhenTheirFirstBytesComeAlone()
     {
-        await using var app = await StartAsync();
+        await using var app = await StartInlineAsync();
         await using var connection = await RawHttpConnection.OpenAsync(app.Address);
         var host = connection.HostHeader(app.Address);
 
@@ -71,6 +74,7 @@ public sealed class FlashPolicyTests
     {
         await using var app = await TestApp.StartAsync(
             handlers => handlers.AddEventHandler<TestHandlers>(),
+            options => options.FlashPolicyOnHttpPort = true,
             services: services => services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(1)));
         await using var connection = await RawHttpConnection.OpenAsync(app.Address);
 
@@ -111,6 +115,21 @@ public sealed class FlashPolicyTests
         await client.ConnectAsync();
         await client.SendAsync("still serving");
         Assert.Equal("still serving", await client.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task ThePolicyOnTheHttpPortIsOffByDefault()
+    {
+        await using var app = await StartAsync();
+        await using var connection = await RawHttpConnection.OpenAsync(app.Address);
+
+        await connection.WriteAsync("<policy-file-request/>\0");
+
+        // Kestrel reads it as a malformed HTTP request: no policy, no connection middleware in the way.
+        var answer = Encoding.UTF8.GetString(await connection.ReadToEndAsync());
+        Assert.DoesNotContain("cross-domain-policy", answer, StringComparison.Ordinal);
+        Assert.False(app.Services.GetRequiredService<IOptions<SocketIoOptions>>().Value.FlashPolicyOnHttpPort);
+        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Id == 140);
     }
 
     [Fact]

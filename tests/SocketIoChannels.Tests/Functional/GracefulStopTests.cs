@@ -225,7 +225,7 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         Assert.Equal("finish", ledger.EventsOf(webSocketId).Last());
         Assert.Equal("finish", ledger.EventsOf(hixieId).Last());
         Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 105 && e.Message.Contains(webSocketId, StringComparison.Ordinal));
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 137 && e.Message.Contains(hixieId, StringComparison.Ordinal));
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 105 && e.Message.Contains(hixieId, StringComparison.Ordinal));
         await app.DisposeAsync();
     }
 }

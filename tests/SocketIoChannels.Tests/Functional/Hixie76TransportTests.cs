@@ -82,7 +82,7 @@ public sealed class Hixie76TransportTests : StreamingTransportTests
 
         await client.Closed.DefaultTimeout();
         Assert.True(client.CloseFrameReceived);
-        Assert.Contains(App.Logs.Entries, e => e.EventId.Id == 133 && e.Level == Microsoft.Extensions.Logging.LogLevel.Debug && e.Message.Contains("at most 4096 bytes", StringComparison.Ordinal));
+        Assert.Contains(App.Logs.Entries, e => e.EventId.Id == 102 && e.Level == Microsoft.Extensions.Logging.LogLevel.Debug && e.Message.Contains("at most 4096 bytes", StringComparison.Ordinal));
         await bystander.SendAsync("fine");
         Assert.Equal("fine", await bystander.ReceiveTextAsync());
     }
@@ -100,8 +100,8 @@ public sealed class Hixie76TransportTests : StreamingTransportTests
         await binary.Closed.DefaultTimeout();
         Assert.True(badText.CloseFrameReceived);
         Assert.True(binary.CloseFrameReceived);
-        Assert.Contains(App.Logs.Entries, e => e.EventId.Id == 133 && e.Message.Contains("valid UTF-8", StringComparison.Ordinal));
-        Assert.Contains(App.Logs.Entries, e => e.EventId.Id == 133 && e.Message.Contains("0x80", StringComparison.Ordinal));
+        Assert.Contains(App.Logs.Entries, e => e.EventId.Id == 102 && e.Message.Contains("valid UTF-8", StringComparison.Ordinal));
+        Assert.Contains(App.Logs.Entries, e => e.EventId.Id == 102 && e.Message.Contains("0x80", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -75,6 +75,23 @@ public sealed class HostileInputCatalogueTests : IAsyncLifetime
         await AssertBystanderServedAsync();
     }
 
+    private async Task AssertPostPartlyUsedAsync(string payload, string[] used, string logged)
+    {
+        await using var client = await PollingAsync();
+        using var response = await client.PostAsync(payload);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+        foreach (var message in used)
+        {
+            Assert.Equal(message, await client.ReceiveTextAsync());
+        }
+
+        await client.SendAsync("after the broken frame");
+        Assert.Equal("after the broken frame", await client.ReceiveTextAsync());
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 112 && e.Message.Contains(logged, StringComparison.Ordinal));
+        await AssertBystanderServedAsync();
+    }
+
     private async Task AssertWebSocketClosedAsync(byte[] message, WebSocketCloseStatus status, string reason)
     {
         await using var client = await WebSocketAsync();
@@ -85,17 +102,18 @@ public sealed class HostileInputCatalogueTests : IAsyncLifetime
         await AssertBystanderServedAsync();
     }
 
+    // Broken framing in a POST keeps the frames before it and drops the rest (docs/protocol-0.6.md §1.5): answered ok, logged.
     [Fact]
-    public Task ANonNumericLengthIsA400() => AssertPostRefusedAsync("~m~2~m~ok~m~x~m~abc", HttpStatusCode.BadRequest, "frame length is not a number");
+    public Task ANonNumericLengthInAPostKeepsTheFramesBeforeIt() => AssertPostPartlyUsedAsync("~m~2~m~ok~m~x~m~abc", ["ok"], "frame length is not a number");
 
     [Fact]
-    public Task ANegativeLengthIsA400() => AssertPostRefusedAsync("~m~-1~m~abc", HttpStatusCode.BadRequest, "frame length is not a number");
+    public Task ANegativeLengthInAPostIsDropped() => AssertPostPartlyUsedAsync("~m~-1~m~abc", [], "frame length is not a number");
 
     [Fact]
-    public Task AHugeLengthIsA400() => AssertPostRefusedAsync("~m~99999999999999999999~m~abc", HttpStatusCode.BadRequest, "frame length too large");
+    public Task AHugeLengthInAPostIsDropped() => AssertPostPartlyUsedAsync("~m~99999999999999999999~m~abc", [], "frame length too large");
 
     [Fact]
-    public Task ALengthLargerThanThePayloadIsA400() => AssertPostRefusedAsync("~m~20~m~abc", HttpStatusCode.BadRequest, "is larger than the 3 characters left");
+    public Task ALengthLargerThanThePayloadInAPostIsDropped() => AssertPostPartlyUsedAsync("~m~20~m~abc", [], "is larger than the 3 characters left");
 
     [Fact]
     public Task ALengthLargerThanThePayloadClosesAWebSocketWith1007() =>

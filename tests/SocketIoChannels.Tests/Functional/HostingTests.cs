@@ -69,6 +69,35 @@ public sealed class HostingTests
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/socket.io/nothing").DefaultTimeout()).StatusCode);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TheWebSocketMiddlewareIsAddedForTheResourcePathsOnly(bool useMiddleware)
+    {
+        // The app's own path sees an RFC 6455 upgrade as the app left its pipeline: no WebSocket feature, since it
+        // did not call UseWebSockets(); the Socket.IO paths accept it.
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>(), useMiddleware: useMiddleware, configureApp: a =>
+        {
+            if (!useMiddleware)
+            {
+                a.MapSocketIoChannels();
+            }
+
+            a.Map("/app", (HttpContext c) => "websocket request: " + c.WebSockets.IsWebSocketRequest);
+        });
+        await using var connection = await RawHttpConnection.OpenAsync(app.Address);
+        await connection.WriteAsync($"GET /app HTTP/1.1\r\nHost: {connection.HostHeader(app.Address)}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        var head = await connection.ReadHeadAsync();
+
+        Assert.Equal(200, head.StatusCode);
+        Assert.Equal("websocket request: False", await connection.ReadBodyAsync(head));
+        await using var ws = new WebSocketTestClient(app.Address);
+        await ws.ConnectAsync();
+        await ws.SendAsync("still a WebSocket");
+        Assert.Equal("still a WebSocket", await ws.ReceiveTextAsync());
+    }
+
     [Fact]
     public async Task XhrPollingAnswersPreflightsAndEchoesTheOrigin()
     {

@@ -9,7 +9,7 @@ using SocketIoChannels.Tests.Infrastructure;
 namespace SocketIoChannels.Tests.Functional;
 
 /// <summary>An app's <c>UseResponseCompression()</c> (text/html included) must not touch the HTTP transports: their
-/// chunks arrive uncompressed and at once (spec pitfall 10).</summary>
+/// chunks arrive uncompressed and at once (docs/protocol-0.6.md §10 item 10).</summary>
 public sealed class ResponseCompressionTests : IAsyncLifetime
 {
     private TestApp app = null!;

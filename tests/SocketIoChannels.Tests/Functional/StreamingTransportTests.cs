@@ -5,7 +5,7 @@ namespace SocketIoChannels.Tests.Functional;
 
 /// <summary>The behaviour suite plus what the streaming transports (htmlfile, xhr-multipart, hixie websockets)
 /// share: heartbeats while the connection is open, a missed heartbeat ends the session, and a session whose
-/// connection dropped can be resumed by id within the close timeout (spec §9 items 14–16, 18–25).</summary>
+/// connection dropped can be resumed by id within the close timeout (docs/protocol-0.6.md §9 items 14–16, 18–25).</summary>
 public abstract class StreamingTransportTests : TransportBehaviourTests
 {
     protected override void Configure(SocketIoOptions options)
@@ -66,7 +66,7 @@ public abstract class StreamingTransportTests : TransportBehaviourTests
         await Events.WaitForAsync(id, e => e.Contains("subscribe:room-9"));
 
         await DropAsync(first);
-        await WaitUntilAsync(() => App.Logs.Entries.Any(e => e.EventId.Id is 120 or 132 && e.Message.Contains(id, StringComparison.Ordinal)));
+        await WaitUntilAsync(() => App.Logs.Entries.Any(e => e.EventId.Id is 120 or 106 && e.Message.Contains(id, StringComparison.Ordinal)));
         App.Broadcaster.Send(id, "queued while away");
         App.Broadcaster.BroadcastChannel("to the room", "room-9");
 

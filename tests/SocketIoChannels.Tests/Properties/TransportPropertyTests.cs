@@ -12,7 +12,7 @@ namespace SocketIoChannels.Tests.Properties;
 /// <summary>
 /// Random and mutated requests against a real Kestrel app: paths, queries, jsonp indexes, urlencoded bodies and
 /// WebSocket messages. Every request is answered in time with a 2xx/4xx (or, for a named session that does not
-/// exist, the connection is closed as the 0.6 spec says), a WebSocket is never closed but with 1007, 1008 or 1009,
+/// exist, the connection is closed as docs/protocol-0.6.md §2.1 says), a WebSocket is never closed but with 1007, 1008 or 1009,
 /// valid messages come back exactly, nothing is logged as an error, and a bystander keeps working.
 /// </summary>
 public sealed class TransportPropertyTests : IAsyncLifetime
@@ -102,7 +102,7 @@ public sealed class TransportPropertyTests : IAsyncLifetime
             }
             catch (HttpRequestException)
             {
-                // Only a request naming a session may be cut off (spec §2.1: unknown session, no response).
+                // Only a request naming a session may be cut off (docs/protocol-0.6.md §2.1: unknown session, no response).
                 var segments = new Uri(app.Address, input.Path).AbsolutePath.Split('/');
                 Assert.True(segments.Length > 3 && segments[3].Length > 0, "closed without an answer: " + input);
             }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// A Kestrel connection middleware that answers Flash's policy request inline on the HTTP port (spec §6.2): it
+/// A Kestrel connection middleware that answers Flash's policy request inline on the HTTP port (docs/protocol-0.6.md §6.2): it
 /// looks at the first bytes of each connection; if they are <c>&lt;policy-file-request/&gt;</c> and NUL it writes
 /// the policy and closes, otherwise it hands the connection on untouched, nothing consumed. A connection that sends
 /// nothing is closed after Kestrel's keep-alive timeout, checked on Kestrel's heartbeat (no timer per connection).

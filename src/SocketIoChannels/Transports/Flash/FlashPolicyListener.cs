@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// The opt-in Flash policy server (spec §6.2; 0.6's <c>flashPolicyServer</c>): when
+/// The opt-in Flash policy server (docs/protocol-0.6.md §6.2; 0.6's <c>flashPolicyServer</c>): when
 /// <see cref="SocketIoOptions.FlashPolicyPort"/> is set, a TCP listener on that port (on all interfaces) writes the
 /// policy to every connection at once and closes it. A port it cannot bind (843 needs root on Linux) is logged as a
 /// warning; the app runs on, and Flash falls back to asking the HTTP port.

@@ -4,7 +4,7 @@ using System.Text;
 namespace SocketIoChannels.Transports;
 
 /// <summary>
-/// The Flash socket policy (spec §6.2): Flash asks for it with the 23 bytes <c>&lt;policy-file-request/&gt;</c> and
+/// The Flash socket policy (docs/protocol-0.6.md §6.2): Flash asks for it with the 23 bytes <c>&lt;policy-file-request/&gt;</c> and
 /// NUL before it opens a socket (the flashsocket transport), first on port 843, then on the port it connects to.
 /// The answer allows every domain and port (0.6's default <c>*:*</c>), one <c>allow-access-from</c> line per
 /// <c>host:port</c> pattern.

@@ -1,0 +1,207 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace SocketIoChannels.Transports;
+
+/// <summary>
+/// RFC 6455 through ASP.NET Core's <see cref="WebSocket"/>, for Socket.IO 0.6: text messages, everything queued as
+/// one message; a receive that holds no buffer while idle (zero-byte reads).
+/// </summary>
+internal sealed class Rfc6455Framing : IWebSocketFraming
+{
+    private const int ReceiveChunk = 4096;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private readonly WebSocket socket;
+    private readonly HttpContext context;
+    private readonly long maxMessageSize;
+
+    public Rfc6455Framing(WebSocket socket, HttpContext context, long maxMessageSize)
+    {
+        this.socket = socket;
+        this.context = context;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public string Name => "WebSocket";
+
+    public string DescribeClose(WebSocketCloseStatus status) => ((int)status).ToString(CultureInfo.InvariantCulture);
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte[]> frames, int length)
+    {
+        if (frames.Length == 1)
+        {
+            // One frame: send the shared encoded bytes as they are, no copy.
+            await socket.SendAsync(frames.Span[0], WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var offset = 0;
+            foreach (var frame in frames.Span)
+            {
+                frame.CopyTo(buffer, offset);
+                offset += frame.Length;
+            }
+
+            await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public async ValueTask<WebSocketInbound> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (socket.State is not (WebSocketState.Open or WebSocketState.CloseSent))
+            {
+                return WebSocketInbound.Ended();
+            }
+
+            // Wait for data without holding a buffer: an idle connection costs no receive memory.
+            var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            if (first.MessageType == WebSocketMessageType.Close)
+            {
+                return WebSocketInbound.ClientClosed;
+            }
+
+            if (first.MessageType == WebSocketMessageType.Binary)
+            {
+                return WebSocketInbound.Invalid(WebSocketCloseStatus.InvalidMessageType, "Socket.IO 0.6 messages are text frames.");
+            }
+
+            return await ReceiveTextAsync(first.EndOfMessage, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return WebSocketInbound.Ended();
+        }
+        catch (WebSocketException exception) when (exception.WebSocketErrorCode == WebSocketError.Faulted)
+        {
+            // The WebSocket closed itself on a protocol error it detected (1007 for invalid UTF-8 in a text
+            // frame, 1002) and aborted.
+            return WebSocketInbound.ClosedByFraming(exception.Message);
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException)
+        {
+            return WebSocketInbound.Ended(exception.Message);
+        }
+    }
+
+    private async ValueTask<WebSocketInbound> ReceiveTextAsync(bool endOfMessage, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunk);
+        var length = 0;
+        try
+        {
+            while (!endOfMessage)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length >= maxMessageSize)
+                    {
+                        return TooBig();
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxMessageSize + 1, (long)buffer.Length * 2));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return WebSocketInbound.ClientClosed;
+                }
+
+                length += result.Count;
+                endOfMessage = result.EndOfMessage;
+                if (length > maxMessageSize)
+                {
+                    return TooBig();
+                }
+            }
+
+            try
+            {
+                return WebSocketInbound.Message(StrictUtf8.GetString(buffer, 0, length), length);
+            }
+            catch (DecoderFallbackException)
+            {
+                return WebSocketInbound.Invalid(WebSocketCloseStatus.InvalidPayloadData, "A text message must be valid UTF-8.");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private WebSocketInbound TooBig() => WebSocketInbound.Invalid(WebSocketCloseStatus.MessageTooBig, $"A message may have at most {maxMessageSize} bytes.");
+
+    public async ValueTask SendCloseAsync(WebSocketCloseStatus status, string description)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        try
+        {
+            await socket.CloseOutputAsync(status, CloseReason(description), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    public async ValueTask DrainAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunk);
+        try
+        {
+            while (socket.State is WebSocketState.CloseSent)
+            {
+                var result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Aborting the WebSocket alone may leave a write to Kestrel's stream waiting for the client; aborting the
+    // connection completes it.
+    public void Abort()
+    {
+        socket.Abort();
+        context.Abort();
+    }
+
+    // A close reason may have at most 123 UTF-8 bytes (RFC 6455 §5.5).
+    private static string CloseReason(string text)
+    {
+        while (Encoding.UTF8.GetByteCount(text) > 123)
+        {
+            text = text[..^1];
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,277 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+using SocketIoChannels.Protocol;
+using SocketIoChannels.Sessions;
+
+namespace SocketIoChannels.Transports;
+
+/// <summary>
+/// The connection core every WebSocket flavour runs on, after its handshake: one receive loop that hands each
+/// message to the session, one send loop (the only writer) that sends everything queued in batches, and the close
+/// sequence. A flavour supplies only its framing (<see cref="IWebSocketFraming"/>).
+/// </summary>
+/// <remarks>
+/// <para>One close timeout bounds every way a connection ends: the lease's (<see cref="TransportLease.CloseTimeout"/>,
+/// on the session's <see cref="TimeProvider"/>). It starts when the session ends (the connection may write what is
+/// left and its close) or when the receive loop ends (the client closed, broke the protocol, or went away), and
+/// starts again once this side's close is written (the client may answer it); when it fires, the connection is cut
+/// off, which completes every read and write in flight. An idle connection has no timer.</para>
+/// <para>A send in flight is never cancelled to close: the close follows it, by the one writer. A client dropped by
+/// the session (slow consumer, heartbeat timeout) or a connection superseded by a newer one is cut off at once.</para>
+/// </remarks>
+internal sealed class WebSocketConnection
+{
+    /// <summary>The most frames, and about the most bytes, one batch gathers from the queue.</summary>
+    private const int MaxBatchFrames = 1024;
+    private const int MaxBatchBytes = 256 * 1024;
+
+    // The lease's cut-off (a static lambda: no delegate per connection).
+    private static readonly Action<object?> CutOffConnection = static state => ((IWebSocketFraming)state!).Abort();
+
+    private readonly IWebSocketFraming framing;
+    private readonly Session session;
+    private readonly TransportLease lease;
+    private readonly TransportRequest request;
+    private readonly ILogger logger;
+
+    private WebSocketConnection(IWebSocketFraming framing, Session session, TransportLease lease, TransportRequest request, ILogger logger)
+    {
+        this.framing = framing;
+        this.session = session;
+        this.lease = lease;
+        this.request = request;
+        this.logger = logger;
+    }
+
+    /// <summary>Attaches the connection to its session (a new one unless the request named one) and serves it
+    /// until it ends.</summary>
+    public static async Task RunAsync(IWebSocketFraming framing, TransportRequest request, ILogger logger)
+    {
+        var session = request.Session ?? request.CreateSession();
+        var lease = session?.Attach(isPoll: false, CutOffConnection, framing);
+        if (session is null || lease is null)
+        {
+            await framing.SendCloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await new WebSocketConnection(framing, session, lease, request, logger).ServeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // After this the lease's cut-off callback cannot run: the request may end.
+            lease.StopDeadline();
+            if (lease.WasCutOff)
+            {
+                logger.CutOff(session.Id, framing.Name, (int)TransportLease.CloseTimeout.TotalSeconds);
+                framing.Abort();
+            }
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        var sending = SendLoopAsync();
+        var inbound = await ReceiveLoopAsync().ConfigureAwait(false);
+
+        // From here on the connection is closing: the one close timeout bounds all that follows.
+        lease.StartDeadline();
+        if (lease.Token.IsCancellationRequested)
+        {
+            framing.Abort(); // dropped (slow consumer, heartbeat timeout) or superseded: at once, a send in flight too
+        }
+
+        if (inbound.Kind == WebSocketInboundKind.Invalid)
+        {
+            // The client broke the protocol: say why with the close, after the send in flight, by the one writer,
+            // then read until the client answers: ending the request with its frames unread would reset the
+            // connection and could lose the close.
+            logger.Closing(framing.Name, session.Id, framing.DescribeClose(inbound.Status), inbound.Reason!);
+            lease.Cancel();
+            await sending.ConfigureAwait(false);
+            await framing.SendCloseAsync(inbound.Status, inbound.Reason!).ConfigureAwait(false);
+            lease.RestartDeadline(); // the client has the close timeout to answer
+            await framing.DrainAsync().ConfigureAwait(false);
+            session.Detach(lease);
+            logger.Ended(framing.Name, session.Id, session.IsAlive);
+            return;
+        }
+
+        if (inbound.Kind == WebSocketInboundKind.ClosedByFraming)
+        {
+            // Its close is written but must not be cut off by a reset: keep the connection until the client hangs up.
+            await WaitForHangUpAsync().ConfigureAwait(false);
+        }
+
+        session.Detach(lease);
+        logger.Ended(framing.Name, session.Id, session.IsAlive);
+
+        // When the session is alive, the client went away but may resume the session with its id: leave the queue
+        // to the next connection. When it ended, let the send loop write what is left and the close.
+        if (session.IsAlive)
+        {
+            lease.Cancel();
+        }
+
+        await sending.ConfigureAwait(false);
+        if (!session.IsAlive && session.EndReason is SessionEndReason.SlowConsumer or SessionEndReason.Timeout)
+        {
+            framing.Abort();
+        }
+        else if (inbound.Kind == WebSocketInboundKind.ClientClosed)
+        {
+            await framing.SendCloseAsync(WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends until the session's queue is completed and empty, then closes; or until the lease's token
+    /// fires, which ends the wait for frames, never a send in flight.</summary>
+    private async Task SendLoopAsync()
+    {
+        var outbound = session.Outbound;
+        var stopping = lease.Token;
+        try
+        {
+            while (!stopping.IsCancellationRequested && await outbound.WaitToReadAsync(stopping).ConfigureAwait(false))
+            {
+                if (!await SendBatchAsync(stopping).ConfigureAwait(false))
+                {
+                    return; // the connection was cut off: its frames went back to the queue
+                }
+            }
+
+            if (!stopping.IsCancellationRequested)
+            {
+                // The session ended and everything queued for it went out: close the connection.
+                await framing.SendCloseAsync(WebSocketCloseStatus.NormalClosure, "The session ended.").ConfigureAwait(false);
+                lease.RestartDeadline(); // the client has the close timeout to answer
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or ObjectDisposedException)
+        {
+            logger.SendFailed(session.Id, exception.Message);
+        }
+    }
+
+    /// <summary>Takes what is queued (up to a batch) and sends it: 0.6 framing lets frames go out together; returns
+    /// <see langword="false"/> when the connection was cut off during the send. A batch whose send did not complete
+    /// goes back to the front of the session's queue (see
+    /// <see cref="Session.TakeFrames"/>), for a connection that resumes the session.</summary>
+    private async Task<bool> SendBatchAsync(CancellationToken stopping)
+    {
+        var frames = ArrayPool<byte[]>.Shared.Rent(MaxBatchFrames);
+        var count = 0;
+        var sent = false;
+        try
+        {
+            count = session.TakeFrames(lease, frames, MaxBatchBytes, out var settled);
+            if (settled is not null)
+            {
+                // The connection before this one is still sending a batch that may come back: wait for it.
+                await settled.WaitAsync(stopping).ConfigureAwait(false);
+                return true;
+            }
+
+            if (count == 0)
+            {
+                await Task.Yield(); // superseded: the lease's token fires at once
+                return true;
+            }
+
+            var length = 0;
+            for (var i = 0; i < count; i++)
+            {
+                length += frames[i].Length;
+            }
+
+            var sending = framing.SendAsync(frames.AsMemory(0, count), length);
+            if (sending.IsCompletedSuccessfully)
+            {
+                sent = !request.Context.RequestAborted.IsCancellationRequested;
+            }
+            else
+            {
+                // The send waited for the client. Kestrel completes the writes of a connection that was cut off as if
+                // they went out, and signals the abort on the thread pool: let that run before deciding. Aborted at
+                // any point of the send, the client may not have the frames, so they go back (it may see them twice,
+                // never out of order).
+                await sending.ConfigureAwait(false);
+                await Task.Yield();
+                sent = !request.Context.RequestAborted.IsCancellationRequested;
+            }
+
+            if (sent)
+            {
+                request.Metrics.MessagesSent(request.TransportName, count);
+            }
+
+            return sent;
+        }
+        finally
+        {
+            if (count > 0)
+            {
+                session.Settle(lease, sent);
+            }
+
+            ArrayPool<byte[]>.Shared.Return(frames, clearArray: true);
+        }
+    }
+
+    /// <summary>Reads messages until the connection closes or the lease's token fires.</summary>
+    private async Task<WebSocketInbound> ReceiveLoopAsync()
+    {
+        var cancellationToken = lease.Token;
+        while (true)
+        {
+            var inbound = await framing.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            if (inbound.Kind != WebSocketInboundKind.Text)
+            {
+                if (inbound.Kind is WebSocketInboundKind.Ended or WebSocketInboundKind.ClosedByFraming && inbound.Reason is { } reason)
+                {
+                    logger.ReceiveFailed(session.Id, reason);
+                }
+
+                return inbound;
+            }
+
+            logger.Received(session.Id, framing.Name, inbound.Length);
+            string? problem;
+            try
+            {
+                problem = await session.ReceiveAsync(inbound.Text!, normalizeNewlines: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidPayloadException exception)
+            {
+                // None of the payload was used: say why (1008 over a limit, 1007 malformed) and close.
+                return WebSocketInbound.Invalid(exception.OverLimit ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.InvalidPayloadData, exception.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return WebSocketInbound.Ended();
+            }
+
+            if (problem is not null)
+            {
+                logger.PayloadNotHandled(session.Id, problem);
+            }
+        }
+    }
+
+    private async Task WaitForHangUpAsync()
+    {
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, request.Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace SocketIoChannels.Transports;
+
+/// <summary>The kinds of <see cref="WebSocketInbound"/>.</summary>
+internal enum WebSocketInboundKind
+{
+    Text,
+    ClientClosed,
+    Ended,
+    ClosedByFraming,
+    Invalid,
+}
