@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 using SocketIoChannels.Tests.Functional;
+using SocketIoChannels.Tests.Infrastructure;
 
 namespace SocketIoChannels.Tests;
 
@@ -56,7 +57,10 @@ public sealed partial class ReadmeExampleTests
 
         // OnSubscribe (bound to no channel, so it runs for every session): the others in the channel are told.
         await alice.PostAsync("~m~13~m~__subscribe__~m~7~m~room-42").WaitAsync(Timeout);
-        await app.WaitForSubscribersAsync("room-42", 1).WaitAsync(Timeout); // sessions run concurrently: Alice first
+        // Sessions run concurrently: Alice's subscribe is handled to the end (her OnSubscribe has told the room)
+        // before Bob's is sent. Counting her in the channel is not enough: the server joins her before OnSubscribe
+        // runs, so Bob, joining in between, would hear of Alice too.
+        await app.WaitForHandledAsync("subscribe: room-42", 1).WaitAsync(Timeout);
         await bob.PostAsync("~m~13~m~__subscribe__~m~7~m~room-42").WaitAsync(Timeout);
         Assert.Equal("""{"action":"joined","name":"anonymous"}""", await alice.NextJsonAsync().WaitAsync(Timeout));
 
@@ -108,6 +112,8 @@ public sealed partial class ReadmeExampleTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        var logs = new LogCollector(); // the test reads the per-message log, written once an item's handlers ran
+        builder.Logging.AddProvider(logs);
         builder.Services.AddSocketIoChannels().AddEventHandler<ReadmeExample.ChatHandlers>();
         var app = builder.Build();
         app.UseSocketIoChannels();
@@ -126,7 +132,7 @@ public sealed partial class ReadmeExampleTests
 
         await app.StartAsync().WaitAsync(Timeout);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StartedApp(app, new Uri(address));
+        return new StartedApp(app, new Uri(address), logs);
     }
 
     private static string Frame(string text) => $"~m~{text.Length}~m~{text}";
@@ -146,14 +152,16 @@ public sealed partial class ReadmeExampleTests
         throw new InvalidOperationException("No folder above " + AppContext.BaseDirectory + " holds SocketIoChannels.sln.");
     }
 
-    private sealed class StartedApp(WebApplication app, Uri address) : IAsyncDisposable
+    private sealed class StartedApp(WebApplication app, Uri address, LogCollector logs) : IAsyncDisposable
     {
         public Uri Address { get; } = address;
 
-        public async Task WaitForSubscribersAsync(string channel, int count)
+        /// <summary>Waits for <paramref name="count"/> lines of the per-message log ending with "Socket.IO
+        /// <paramref name="item"/>": the server writes one after the handlers of an item have run.</summary>
+        public async Task WaitForHandledAsync(string item, int count)
         {
-            var broadcaster = app.Services.GetRequiredService<ISocketIoBroadcaster>();
-            while (broadcaster.CountSubscribers(channel) < count)
+            var ending = $"\"Socket.IO {item}\"";
+            while (logs.Entries.Count(e => e.Category == "SocketIoChannels.MessageLog" && e.Message.EndsWith(ending, StringComparison.Ordinal)) < count)
             {
                 await Task.Delay(10);
             }
