@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CsCheck;
 
 namespace SocketIoChannels.Tests.Infrastructure;
 
@@ -17,6 +18,23 @@ public static class FuzzSettings
 
     /// <summary>A time limit that grows with the scale: a property that hangs fails instead of blocking the run.</summary>
     public static TimeSpan Limit(TimeSpan shortRun) => TimeSpan.FromTicks((long)(shortRun.Ticks * Math.Max(1, Scale)));
+
+    /// <summary>Checks <paramref name="property"/> on <see cref="Iterations"/> inputs of <paramref name="gen"/> (within
+    /// <see cref="Limit"/> of 60 s), reports the run, and asserts every input was tried.</summary>
+    public static async Task SampleAsync<T>(string name, Gen<T> gen, Action<T> property, int shortRun)
+    {
+        var iterations = Iterations(shortRun);
+        var watch = Stopwatch.StartNew();
+        var tried = 0L;
+        await Task.Run(() => gen.Sample(input =>
+            {
+                Interlocked.Increment(ref tried);
+                property(input);
+            }, iter: iterations))
+            .WaitAsync(Limit(TimeSpan.FromSeconds(60)));
+        Report(name, tried, watch);
+        Assert.Equal(iterations, tried);
+    }
 
     public static void Report(string property, long inputs, Stopwatch watch)
     {

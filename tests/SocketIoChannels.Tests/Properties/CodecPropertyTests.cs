@@ -18,20 +18,8 @@ public sealed class CodecPropertyTests
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private static readonly InboundLimits Limits = InboundLimits.Default;
 
-    private static async Task RunAsync<T>(string name, Gen<T> gen, Action<T> property, int shortRun)
-    {
-        var iterations = FuzzSettings.Iterations(shortRun);
-        var watch = Stopwatch.StartNew();
-        var tried = 0L;
-        await Task.Run(() => gen.Sample(input =>
-            {
-                Interlocked.Increment(ref tried);
-                property(input);
-            }, iter: iterations))
-            .WaitAsync(FuzzSettings.Limit(TimeSpan.FromSeconds(60)));
-        FuzzSettings.Report(name, tried, watch);
-        Assert.Equal(iterations, tried);
-    }
+    private static Task RunAsync<T>(string name, Gen<T> gen, Action<T> property, int shortRun) =>
+        FuzzSettings.SampleAsync(name, gen, property, shortRun);
 
     private static (List<InboundFrame> Frames, List<InboundCommand> Commands) Parse(string payload, bool textarea = false)
     {

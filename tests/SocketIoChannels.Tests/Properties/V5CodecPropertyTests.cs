@@ -14,20 +14,8 @@ namespace SocketIoChannels.Tests.Properties;
 /// </summary>
 public sealed class V5CodecPropertyTests
 {
-    private static async Task RunAsync<T>(string name, Gen<T> gen, Action<T> property, int shortRun)
-    {
-        var iterations = FuzzSettings.Iterations(shortRun);
-        var watch = Stopwatch.StartNew();
-        var tried = 0L;
-        await Task.Run(() => gen.Sample(input =>
-            {
-                Interlocked.Increment(ref tried);
-                property(input);
-            }, iter: iterations))
-            .WaitAsync(FuzzSettings.Limit(TimeSpan.FromSeconds(60)));
-        FuzzSettings.Report(name, tried, watch);
-        Assert.Equal(iterations, tried);
-    }
+    private static Task RunAsync<T>(string name, Gen<T> gen, Action<T> property, int shortRun) =>
+        FuzzSettings.SampleAsync(name, gen, property, shortRun);
 
     private static readonly Gen<string> PacketText = Generators.Text(loneSurrogates: false)
         .Select(t => t.Replace(EngineIoCodec.RecordSeparator, ' '));
