@@ -18,6 +18,29 @@ internal static class EngineIoCodec
     /// <summary>The prefix of a base64 binary message inside a polling payload.</summary>
     public const char BinaryPrefix = 'b';
 
+    /// <summary>
+    /// A packet in the form an Engine.IO session's outbound queue holds: a text packet as the UTF-8 of its text form
+    /// (the first byte is its type digit), a binary message as <see cref="BinaryPrefix"/> followed by its raw bytes.
+    /// A polling payload writes the rest of a binary one as base64, a WebSocket as a binary frame.
+    /// </summary>
+    public static byte[] QueuedText(EngineIoPacketType type, string? data = null)
+    {
+        var text = EncodeText(type, data);
+        return Encoding.UTF8.GetBytes(text);
+    }
+
+    /// <summary>A binary message in queue form (see <see cref="QueuedText"/>).</summary>
+    public static byte[] QueuedBinary(ReadOnlySpan<byte> bytes)
+    {
+        var queued = new byte[bytes.Length + 1];
+        queued[0] = (byte)BinaryPrefix;
+        bytes.CopyTo(queued.AsSpan(1));
+        return queued;
+    }
+
+    /// <summary>Whether a queued packet (see <see cref="QueuedText"/>) is a binary message.</summary>
+    public static bool IsQueuedBinary(byte[] queued) => queued.Length > 0 && queued[0] == (byte)BinaryPrefix;
+
     /// <summary>The text form of a packet: its type digit and its data.</summary>
     public static string EncodeText(EngineIoPacketType type, string? data = null) =>
         data is null or { Length: 0 } ? TypeChar(type).ToString() : string.Concat(TypeChar(type).ToString(), data);

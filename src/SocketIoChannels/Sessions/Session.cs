@@ -49,6 +49,16 @@ internal sealed partial class Session
 
     public string Id { get; }
 
+    /// <summary>The protocol this session speaks (0.6 unless set when a Socket.IO 5 socket is created).</summary>
+    public SessionProtocol Protocol { get; init; }
+
+    /// <summary>The namespace of a Socket.IO 5 socket; <c>/</c> for every 0.6 session.</summary>
+    public string Namespace { get; init; } = SocketIoPacketCodec.DefaultNamespace;
+
+    /// <summary>The CONNECT payload of a Socket.IO 5 socket (<c>socket.auth</c> of the client), or
+    /// <see langword="null"/> when it sent none and for 0.6 sessions.</summary>
+    public Newtonsoft.Json.Linq.JObject? Auth { get; init; }
+
     public string Transport { get; }
 
     public SocketIoRequest Request { get; }
@@ -104,6 +114,14 @@ internal sealed partial class Session
 
         return false;
     }
+
+    /// <summary>Queues one send in this session's protocol: the 0.6 frame, or the Socket.IO 5 packets for its
+    /// namespace. As <see cref="TryEnqueue(byte[])"/>, never waits.</summary>
+    public bool TryEnqueue(OutboundMessage message) => Protocol switch
+    {
+        SessionProtocol.SocketIo06 => TryEnqueue(message.Frame06),
+        _ => throw new NotSupportedException("Socket.IO 5 sockets are not wired to an Engine.IO session yet."),
+    };
 
     /// <summary>The channels of this session and its client's claims (changed through
     /// <c>Broadcasting/ChannelMembership</c> only).</summary>
