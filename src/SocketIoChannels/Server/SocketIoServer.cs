@@ -52,7 +52,19 @@ internal sealed partial class SocketIoServer : ISessionStarter
             return null;
         }
 
-        var session = store.Create(transport, request);
+        return Start(store.Create(transport, request));
+    }
+
+    /// <summary>Creates a Socket.IO 5 socket for a CONNECT and starts its loop. Returns <see langword="null"/> when
+    /// the host is stopping.</summary>
+    public Session? StartSocket(EngineIoSession engine, string nsp, Newtonsoft.Json.Linq.JObject? auth) =>
+        stopping ? null : Start(store.CreateSocket(engine, nsp, auth));
+
+    /// <summary>Whether a handler class serves <paramref name="nsp"/> (until namespaces are declared: <c>/</c> only).</summary>
+    public bool HasNamespace(string nsp) => nsp == SocketIoPacketCodec.DefaultNamespace;
+
+    private Session Start(Session session)
+    {
         broadcaster.Backplane.SessionStarted();
         lock (loops)
         {
@@ -79,7 +91,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         {
             try
             {
-                if (await HandleEventsAsync(socket).ConfigureAwait(false) && session.EndReason != SessionEndReason.AppShutdown)
+                if (await HandleEventsAsync(socket).ConfigureAwait(false) && session.EndReason != SessionEndReason.AppShutdown && !session.ConnectRefused)
                 {
                     // The client went away (or was disconnected). Not on a handler error with
                     // CloseSessionOnHandlerError, nor when the host stops: django-socketio's view fires on_disconnect
@@ -119,6 +131,9 @@ internal sealed partial class SocketIoServer : ISessionStarter
         {
             return false;
         }
+
+        // A Socket.IO 5 socket: its CONNECT is answered now, ahead of what OnConnect sent (nothing for 0.6).
+        session.AcceptConnect();
 
         while (await session.Inbound.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -166,6 +181,8 @@ internal sealed partial class SocketIoServer : ISessionStarter
                 succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Unsubscribe, socket, channel: command.Channel).ConfigureAwait(false);
                 Log(succeeded, session, "unsubscribe", null, command.Channel);
                 break;
+            case InboundCommandKind.Event:
+                return true; // named events reach [OnEvent] handlers (not wired yet)
             default:
                 succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Message, socket, command.Message).ConfigureAwait(false);
                 Log(succeeded, session, "message", command.Message, null);
