@@ -58,7 +58,17 @@ internal sealed partial class SocketIoServer : ISessionStarter
             return null;
         }
 
-        var session = store.Create(transport, request);
+        return Start(store.Create(transport, request));
+    }
+
+    /// <summary>Creates a Socket.IO 5 socket for a CONNECT and starts its loop. Returns <see langword="null"/> when
+    /// the host is stopping.</summary>
+    public Session? StartSocket(EngineIoSession engine, string nsp, Newtonsoft.Json.Linq.JObject? auth) =>
+        stopping ? null : Start(store.CreateSocket(engine, nsp, auth));
+
+
+    private Session Start(Session session)
+    {
         broadcaster.Backplane.SessionStarted();
         lock (loops)
         {
