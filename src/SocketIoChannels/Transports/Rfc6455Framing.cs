@@ -10,9 +10,10 @@ namespace SocketIoChannels.Transports;
 /// RFC 6455 through ASP.NET Core's <see cref="WebSocket"/>, for Socket.IO 0.6: text messages, everything queued as
 /// one message; a receive that holds no buffer while idle (zero-byte reads).
 /// </summary>
-internal sealed class Rfc6455Framing : IWebSocketFraming
+internal sealed class Rfc6455Framing : IWebSocketReceiver<ValueWebSocketReceiveResult>
 {
     private const int ReceiveChunk = 4096;
+    private static readonly Task<ValueWebSocketReceiveResult> NotReading = Task.FromCanceled<ValueWebSocketReceiveResult>(new CancellationToken(canceled: true));
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly WebSocket socket;
     private readonly HttpContext context;
@@ -56,17 +57,16 @@ internal sealed class Rfc6455Framing : IWebSocketFraming
         }
     }
 
-    public async ValueTask<WebSocketInbound> ReceiveAsync(CancellationToken cancellationToken)
+    // Wait for data without holding a buffer: an idle connection costs no receive memory. A socket that can no
+    // longer read ends the receive as a cancelled read does.
+    public ValueTask<ValueWebSocketReceiveResult> WaitAsync(CancellationToken cancellationToken) =>
+        socket.State is WebSocketState.Open or WebSocketState.CloseSent ? socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken) : new(NotReading);
+
+    public async ValueTask<WebSocketInbound> ReceiveAsync(ValueTask<ValueWebSocketReceiveResult> waited, CancellationToken cancellationToken)
     {
         try
         {
-            if (socket.State is not (WebSocketState.Open or WebSocketState.CloseSent))
-            {
-                return WebSocketInbound.Ended();
-            }
-
-            // Wait for data without holding a buffer: an idle connection costs no receive memory.
-            var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            var first = await waited.ConfigureAwait(false);
             if (first.MessageType == WebSocketMessageType.Close)
             {
                 return WebSocketInbound.ClientClosed;
