@@ -205,91 +205,13 @@ internal sealed partial class EngineIoSession : ITransportSession
 
     public void Settle(TransportLease lease, bool written) => outbox.Settle(lease, written);
 
-    /// <summary>Marks the start of a POST; <see langword="false"/> (and the session ends) when one is in flight.</summary>
-    public bool BeginPost()
-    {
-        lock (gate)
-        {
-            if (!postInFlight)
-            {
-                postInFlight = true;
-                return true;
-            }
-        }
-
-        End(SessionEndReason.Error);
-        return false;
-    }
-
-    public void EndPost()
-    {
-        lock (gate)
-        {
-            postInFlight = false;
-        }
-    }
-
-    /// <summary>Whether polling requests are refused: the session lives on its WebSocket.</summary>
-    public bool IsUpgraded
-    {
-        get
-        {
-            lock (gate)
-            {
-                return upgrade == UpgradeState.Upgraded;
-            }
-        }
-    }
-
-    /// <summary>A WebSocket with this sid claims the upgrade; <see langword="false"/> when one already did (or the
-    /// session started on a WebSocket): that one is closed.</summary>
-    public bool TryBeginUpgrade()
-    {
-        lock (gate)
-        {
-            if (state != 0 || upgrade != UpgradeState.None)
-            {
-                return false;
-            }
-
-            upgrade = UpgradeState.Probing;
-            return true;
-        }
-    }
-
-    /// <summary>The probe was answered (<c>3probe</c>): a held GET is answered with a noop so the client can pause
-    /// polling (docs/protocol-v5.md §1.5). The noop takes its place in the queue, so nothing is reordered.</summary>
-    public void ProbeAnswered() => outbox.Queue.TryWrite(NoopPacket);
-
-    /// <summary>The client sent the upgrade (<c>5</c>): from now on the session lives on the WebSocket, which attaches
-    /// next, and polling requests are refused.</summary>
-    public void CompleteUpgrade()
-    {
-        lock (gate)
-        {
-            upgrade = UpgradeState.Upgraded;
-            TransportName = WebSocketTransportName;
-        }
-    }
-
-    /// <summary>The upgrading WebSocket failed before the upgrade: the session goes on polling.</summary>
-    public void AbandonUpgrade()
-    {
-        lock (gate)
-        {
-            if (upgrade == UpgradeState.Probing)
-            {
-                upgrade = UpgradeState.None;
-            }
-        }
-    }
-
-    /// <summary>Ends the session once, and every socket on it: a close packet is queued (a held GET answers it),
+    /// <summary>Ends the session once, and every socket on it: on polling a close packet is queued (a held GET answers it),
     /// the attached connection sends what is left and closes, or is cut off at once when the client was dropped.</summary>
     public bool End(SessionEndReason reason)
     {
         TransportLease? current;
         Session[] ending;
+        bool onWebSocket;
         lock (gate)
         {
             if (state != 0)
@@ -300,12 +222,14 @@ internal sealed partial class EngineIoSession : ITransportSession
             state = 1;
             EndReason = reason;
             current = outbox.Lease;
+            onWebSocket = upgrade == UpgradeState.Upgraded;
             ending = sockets is null ? [] : [.. sockets.Values];
             sockets = null;
         }
 
-        if (reason is not (SessionEndReason.SlowConsumer or SessionEndReason.Timeout))
+        if (!onWebSocket && reason is not (SessionEndReason.SlowConsumer or SessionEndReason.Timeout))
         {
+            // On polling the close is a packet (a WebSocket closes itself once what is queued went out).
             outbox.Queue.TryWrite(ClosePacket);
         }
 
@@ -342,7 +266,7 @@ internal sealed partial class EngineIoSession : ITransportSession
 
             if (!everConnected && now >= connectDeadline)
             {
-                end = SessionEndReason.Timeout;
+                end = SessionEndReason.Normal; // closed, not dropped: a held GET gets the close packet
                 owner.OnConnectTimeout(this);
             }
             else if (awaitingPong)
