@@ -35,11 +35,13 @@ fi
 
 # ---- npm: the real socket.io 0.6.18 client -----------------------------------------------------------
 CLIENT06="$BROWSER_TESTS/node_modules/socket.io/support/socket.io-client/socket.io.js"
-if [ ! -f "$CLIENT06" ]; then
+CLIENT48="$BROWSER_TESTS/node_modules/socket.io-client/package.json" # socket.io-client 4.8 (Socket.IO 5 tests)
+if [ ! -f "$CLIENT06" ] || [ ! -f "$CLIENT48" ]; then
   log "installing npm packages in tests/SocketIoChannels.BrowserTests"
   (cd "$BROWSER_TESTS" && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
 fi
 [ -f "$CLIENT06" ] || die "npm did not install $CLIENT06"
+[ -f "$CLIENT48" ] || die "npm did not install $CLIENT48"
 export SOCKETIO_CLIENT_06_PATH="$CLIENT06"
 
 # ---- a private redis-server on a free loopback port --------------------------------------------------

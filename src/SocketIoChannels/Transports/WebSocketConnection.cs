@@ -33,12 +33,12 @@ internal sealed class WebSocketConnection
     private static readonly Action<object?> CutOffConnection = static state => ((IWebSocketFraming)state!).Abort();
 
     private readonly IWebSocketFraming framing;
-    private readonly Session session;
+    private readonly ITransportSession session;
     private readonly TransportLease lease;
     private readonly TransportRequest request;
     private readonly ILogger logger;
 
-    private WebSocketConnection(IWebSocketFraming framing, Session session, TransportLease lease, TransportRequest request, ILogger logger)
+    private WebSocketConnection(IWebSocketFraming framing, ITransportSession session, TransportLease lease, TransportRequest request, ILogger logger)
     {
         this.framing = framing;
         this.session = session;
@@ -49,9 +49,13 @@ internal sealed class WebSocketConnection
 
     /// <summary>Attaches the connection to its session (a new one unless the request named one) and serves it
     /// until it ends.</summary>
-    public static Task RunAsync<TWait>(IWebSocketReceiver<TWait> framing, TransportRequest request, ILogger logger)
+    public static Task RunAsync<TWait>(IWebSocketReceiver<TWait> framing, TransportRequest request, ILogger logger) =>
+        RunAsync(framing, request.Session ?? request.CreateSession(), request, logger);
+
+    /// <summary>Attaches the connection to <paramref name="session"/> (a 0.6 session or an Engine.IO session;
+    /// <see langword="null"/> while the host is stopping) and serves it until it ends.</summary>
+    public static Task RunAsync<TWait>(IWebSocketReceiver<TWait> framing, ITransportSession? session, TransportRequest request, ILogger logger)
     {
-        var session = request.Session ?? request.CreateSession();
         var lease = session?.Attach(isPoll: false, CutOffConnection, framing);
         if (session is null || lease is null)
         {
@@ -108,12 +112,12 @@ internal sealed class WebSocketConnection
         }
     }
 
-    /// <summary>Reads the message whose start <paramref name="waited"/> saw and hands it to the session; returns
-    /// what ends the receive loop, or <see langword="null"/> to read on.</summary>
+    /// <summary>Reads the message whose start <paramref name="waited"/> saw (text; binary on Engine.IO) and hands it
+    /// to the session; returns what ends the receive loop, or <see langword="null"/> to read on.</summary>
     private async ValueTask<WebSocketInbound?> ReceiveAsync<TWait>(IWebSocketReceiver<TWait> receiver, ValueTask<TWait> waited, CancellationToken cancellationToken)
     {
         var inbound = await receiver.ReceiveAsync(waited, cancellationToken).ConfigureAwait(false);
-        if (inbound.Kind != WebSocketInboundKind.Text)
+        if (inbound.Kind is not (WebSocketInboundKind.Text or WebSocketInboundKind.Binary))
         {
             if (inbound.Kind is WebSocketInboundKind.Ended or WebSocketInboundKind.ClosedByFraming && inbound.Reason is { } reason)
             {
@@ -127,7 +131,7 @@ internal sealed class WebSocketConnection
         string? problem;
         try
         {
-            problem = await session.ReceiveAsync(inbound.Text!, normalizeNewlines: false, cancellationToken).ConfigureAwait(false);
+            problem = await session.ReceiveMessageAsync(inbound.Text, inbound.Binary, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidPayloadException exception)
         {
