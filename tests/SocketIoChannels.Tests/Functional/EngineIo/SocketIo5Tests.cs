@@ -134,11 +134,13 @@ public sealed class SocketIo5Tests
         using var client = new EngineIoPollingClient(app.Address);
         var socketId = await client.ConnectAsync();
 
-        // The client does not poll: the sixth packet finds the queue full.
-        for (var i = 0; i < 6; i++)
+        // The client does not poll: the sixth packet finds the queue full, and the sender is not made to wait.
+        for (var i = 0; i < 5; i++)
         {
             app.Broadcaster.Send(socketId, i);
         }
+
+        Assert.Throws<NoSocketException>(() => app.Broadcaster.Send(socketId, 5));
 
         await app.Services.GetRequiredService<EventRecorder>().WaitForAsync(socketId, e => e.Contains("disconnect"));
         Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 242);
