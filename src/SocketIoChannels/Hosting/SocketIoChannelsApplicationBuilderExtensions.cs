@@ -27,6 +27,7 @@ public static class SocketIoChannelsApplicationBuilderExtensions
         // main pipeline. Not an async lambda: its state machine would live as long as every WebSocket.
         return app.UseWhen(context => dispatcher.IsUnderResource(context.Request.Path), branch =>
         {
+            branch.Use(InstallCoalescingUpgrade);
             branch.UseWebSockets();
             branch.Use(next => context => dispatcher.TryHandle(context) ?? next(context));
         });
@@ -46,11 +47,20 @@ public static class SocketIoChannelsApplicationBuilderExtensions
         var resource = endpoints.ServiceProvider.GetRequiredService<IOptions<SocketIoOptions>>().Value.Resource.Trim('/');
         // The WebSockets middleware inside the endpoint, as SignalR maps its hubs: only these requests get it.
         var pipeline = endpoints.CreateApplicationBuilder();
+        pipeline.Use(InstallCoalescingUpgrade);
         pipeline.UseWebSockets();
         pipeline.Run(context => dispatcher.TryHandle(context) ?? NotATransportAsync(context));
         return endpoints.Map("/" + resource + "/{**path}", pipeline.Build())
             .WithDisplayName("SocketIoChannels");
     }
+
+    // An Engine.IO 4 WebSocket's frames go to the socket in batches: the WebSockets middleware upgrades through a
+    // feature that wraps the connection's stream (Transports.CoalescingUpgradeStream).
+    private static RequestDelegate InstallCoalescingUpgrade(RequestDelegate next) => context =>
+    {
+        Transports.CoalescingUpgradeStream.Install(context);
+        return next(context);
+    };
 
     private static Task NotATransportAsync(HttpContext context)
     {

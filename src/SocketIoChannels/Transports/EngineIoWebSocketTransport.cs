@@ -39,7 +39,9 @@ internal sealed partial class EngineIoWebSocketTransport
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false }).ConfigureAwait(false);
-        var framing = new Rfc6455Framing(socket, context, store.Timings.MaxPayload, engineIo: true);
+        // Through the coalescing stream when the middleware upgraded through it (HTTP/1.1): a batch in one write.
+        var coalescing = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>() as CoalescingUpgradeStream;
+        var framing = new Rfc6455Framing(socket, context, store.Timings.MaxPayload, engineIo: true, coalescing is { IsUpgraded: true } ? coalescing : null);
         if (upgrading is null)
         {
             var session = store.Create(EngineIoSession.WebSocketTransportName, request.Snapshot(context), request.SessionStarter);

@@ -21,13 +21,17 @@ internal sealed class Rfc6455Framing : IWebSocketReceiver<ValueWebSocketReceiveR
     private readonly HttpContext context;
     private readonly long maxMessageSize;
     private readonly bool engineIo;
+    private readonly CoalescingUpgradeStream? coalescing;
 
-    public Rfc6455Framing(WebSocket socket, HttpContext context, long maxMessageSize, bool engineIo = false)
+    // coalescing: on Engine.IO, the stream the socket writes to when it is one that writes a batch of messages at
+    // once; null sends each message on its own.
+    public Rfc6455Framing(WebSocket socket, HttpContext context, long maxMessageSize, bool engineIo = false, CoalescingUpgradeStream? coalescing = null)
     {
         this.socket = socket;
         this.context = context;
         this.maxMessageSize = maxMessageSize;
         this.engineIo = engineIo;
+        this.coalescing = coalescing;
     }
 
     public string Name => engineIo ? "Engine.IO WebSocket" : "WebSocket";
@@ -38,14 +42,7 @@ internal sealed class Rfc6455Framing : IWebSocketReceiver<ValueWebSocketReceiveR
     {
         if (engineIo)
         {
-            for (var i = 0; i < frames.Length; i++)
-            {
-                var packet = frames.Span[i];
-                var binary = Protocol.EngineIoCodec.IsQueuedBinary(packet);
-                await socket.SendAsync(binary ? packet.AsMemory(1) : packet, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
-                    endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-            }
-
+            await SendPacketsAsync(frames).ConfigureAwait(false);
             return;
         }
 
@@ -71,6 +68,36 @@ internal sealed class Rfc6455Framing : IWebSocketReceiver<ValueWebSocketReceiveR
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Engine.IO: each packet its own message; through a coalescing stream, every message of the batch in one write.
+    private async ValueTask SendPacketsAsync(ReadOnlyMemory<byte[]> frames)
+    {
+        coalescing?.BeginBatch();
+        var ended = false;
+        try
+        {
+            for (var i = 0; i < frames.Length; i++)
+            {
+                var packet = frames.Span[i];
+                var binary = Protocol.EngineIoCodec.IsQueuedBinary(packet);
+                await socket.SendAsync(binary ? packet.AsMemory(1) : packet, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
+                    endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (coalescing is not null)
+            {
+                ended = true;
+                await coalescing.EndBatchAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (!ended && coalescing is not null)
+            {
+                await coalescing.EndBatchAsync(discard: true).ConfigureAwait(false);
+            }
         }
     }
 
