@@ -27,7 +27,7 @@ public static class SocketIoChannelsApplicationBuilderExtensions
         // main pipeline. Not an async lambda: its state machine would live as long as every WebSocket.
         return app.UseWhen(context => dispatcher.IsUnderResource(context.Request.Path), branch =>
         {
-            branch.Use(InstallCoalescingUpgrade);
+            branch.Use(InstallCoalescingUpgrade(app.ApplicationServices));
             branch.UseWebSockets();
             branch.Use(next => context => dispatcher.TryHandle(context) ?? next(context));
         });
@@ -47,7 +47,7 @@ public static class SocketIoChannelsApplicationBuilderExtensions
         var resource = endpoints.ServiceProvider.GetRequiredService<IOptions<SocketIoOptions>>().Value.Resource.Trim('/');
         // The WebSockets middleware inside the endpoint, as SignalR maps its hubs: only these requests get it.
         var pipeline = endpoints.CreateApplicationBuilder();
-        pipeline.Use(InstallCoalescingUpgrade);
+        pipeline.Use(InstallCoalescingUpgrade(endpoints.ServiceProvider));
         pipeline.UseWebSockets();
         pipeline.Run(context => dispatcher.TryHandle(context) ?? NotATransportAsync(context));
         return endpoints.Map("/" + resource + "/{**path}", pipeline.Build())
@@ -56,11 +56,15 @@ public static class SocketIoChannelsApplicationBuilderExtensions
 
     // An Engine.IO 4 WebSocket's frames go to the socket in batches: the WebSockets middleware upgrades through a
     // feature that wraps the connection's stream (Transports.CoalescingUpgradeStream).
-    private static RequestDelegate InstallCoalescingUpgrade(RequestDelegate next) => context =>
+    private static Func<RequestDelegate, RequestDelegate> InstallCoalescingUpgrade(IServiceProvider services)
     {
-        Transports.CoalescingUpgradeStream.Install(context);
-        return next(context);
-    };
+        var observer = services.GetService<Transports.CoalescingUpgradeObserver>(); // a test hook
+        return next => context =>
+        {
+            Transports.CoalescingUpgradeStream.Install(context, observer);
+            return next(context);
+        };
+    }
 
     private static Task NotATransportAsync(HttpContext context)
     {

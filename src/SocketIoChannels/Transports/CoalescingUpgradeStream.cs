@@ -50,13 +50,15 @@ internal sealed class CoalescingUpgradeStream : Stream, IHttpUpgradeFeature
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <summary>Before the WebSockets middleware: an Engine.IO 4 upgrade request gets this feature in place of the
-    /// server's.</summary>
-    public static void Install(HttpContext context)
+    /// server's (<paramref name="observer"/>: a test hook, usually <see langword="null"/>).</summary>
+    public static void Install(HttpContext context, CoalescingUpgradeObserver? observer)
     {
         if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade
             && context.Request.QueryString.Value is { } query && query.Contains("EIO=4", StringComparison.Ordinal))
         {
-            context.Features.Set<IHttpUpgradeFeature>(new CoalescingUpgradeStream(upgrade));
+            var stream = new CoalescingUpgradeStream(upgrade);
+            context.Features.Set<IHttpUpgradeFeature>(stream);
+            observer?.Installed(stream);
         }
     }
 
