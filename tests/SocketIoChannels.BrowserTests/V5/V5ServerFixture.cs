@@ -36,19 +36,27 @@ public class V5ServerFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        if (AgainstNode)
+        if (AgainstNode && !NeedsOurServer)
         {
             nodeServer = await NodeReferenceServer.StartAsync(recovery);
             BaseAddress = nodeServer.BaseAddress;
         }
         else
         {
-            Server = await V5TestServer.StartAsync(recovery);
+            Server = await V5TestServer.StartAsync(recovery, ConfigureApp);
             BaseAddress = Server.BaseAddress;
         }
 
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
         Driver = await NodeClientDriver.StartAsync();
+    }
+
+    /// <summary>True for fixtures that need our server whatever SOCKETIO_V5_SERVER says (pages, 0.6 clients).</summary>
+    protected virtual bool NeedsOurServer => false;
+
+    /// <summary>More endpoints on our server (test pages).</summary>
+    protected virtual void ConfigureApp(Microsoft.AspNetCore.Builder.WebApplication app)
+    {
     }
 
     /// <summary>Connects a socket.io-client 4.8 socket to this fixture's server (see <see cref="V5Client.OpenAsync"/>).</summary>
@@ -82,7 +90,7 @@ public class V5ServerFixture : IAsyncLifetime
         "node driver stderr: " + Driver.Stderr + Environment.NewLine +
         (Server is null ? "node server: " + nodeServer?.Output : "server log:" + Environment.NewLine + string.Join(Environment.NewLine, Server.Logs.LinesSince(mark)));
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Driver is not null)
         {

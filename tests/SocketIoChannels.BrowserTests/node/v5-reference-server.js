@@ -5,7 +5,8 @@
 // 'npm ci' in bench/node, whose socket.io 4.8.4 it uses. Prints "READY <port>" on stdout.
 //
 // With --recovery, connection state recovery is on (60 s). Namespace "/": auth {refuse: "why"} is refused (connect_error "why", data {reason: "refused by the test"});
-// "whoami" acks {id, auth, namespace}; "message" is echoed with send; "echo" acks its arguments or, without an ack,
+// "whoami" acks {id, auth, namespace}; "message" goes to the other members of the socket's "relay-" room if it
+// is in one, else it is echoed with send; "echo" acks its arguments or, without an ack,
 // emits "echo" back; "subscribe"/"unsubscribe" join/leave a room and ack true; "ask-client" [event, ...args] emits
 // event to the client with an ack and then emits "client-answered" with the answer; "give-binary" emits "binary"
 // with the bytes 0,1,2,255. Namespace "/admin": "echo" acks ["admin", ...args]. Any other namespace is refused.
@@ -43,7 +44,10 @@ io.use((socket, next) => {
 
 io.on('connection', (socket) => {
   socket.on('whoami', (ack) => ack({ id: socket.id, auth: socket.handshake.auth, namespace: socket.nsp.name }));
-  socket.on('message', (...args) => socket.send(...args));
+  socket.on('message', (...args) => {
+    const relay = [...socket.rooms].find((r) => r.startsWith('relay-'));
+    if (relay) socket.to(relay).emit('message', ...args); else socket.send(...args);
+  });
   socket.on('echo', (...args) => {
     const ack = typeof args[args.length - 1] === 'function' ? args.pop() : null;
     if (ack) ack(...args); else socket.emit('echo', ...args);
