@@ -7,16 +7,29 @@ namespace SocketIoChannels.StackExchangeRedis;
 /// <see cref="BackplaneMessage"/> its channels (and the channels whose subscribers skip it) or session id and the
 /// encoded frame as it is (never re-encoded), or for a <see cref="PresenceUpdate"/> its flags, session count and
 /// channel counts. Strings are UTF-8 with a 7-bit-encoded length.
+/// <para>Version 3 (only for a message to a namespace other than <c>/</c> or an event; anything else stays version 2,
+/// byte for byte): after the session id or channels, the namespace, the event data (length and bytes, length 0 for
+/// a message), the attachment count and each attachment (length and bytes), then the frame as the rest.</para>
 /// </summary>
 internal static class RedisMessageCodec
 {
     private const byte Version = 2;
+    private const byte VersionWithNamespaceOrEvent = 3;
     private const byte PresenceKind = 3;
 
     /// <summary>The encoded size of <paramref name="message"/>, without encoding it.</summary>
     public static long Measure(BackplaneMessage message)
     {
         long size = 2 + Measure(message.OriginNodeId) + 10 + message.Frame.Length;
+        if (HasExtension(message))
+        {
+            size += Measure(message.Namespace) + 5 + message.EventData.Length + 5;
+            foreach (var attachment in message.Attachments)
+            {
+                size += 5 + attachment.Length;
+            }
+        }
+
         size += message.Target == BackplaneTarget.Session ? Measure(message.SessionId!) : 0;
         foreach (var channel in message.Channels)
         {
@@ -34,7 +47,8 @@ internal static class RedisMessageCodec
     public static byte[] Encode(BackplaneMessage message)
     {
         var buffer = new byte[Measure(message)];
-        buffer[0] = Version;
+        var extended = HasExtension(message);
+        buffer[0] = extended ? VersionWithNamespaceOrEvent : Version;
         buffer[1] = (byte)message.Target;
         var position = 2;
         Write(buffer, ref position, message.OriginNodeId);
@@ -47,6 +61,17 @@ internal static class RedisMessageCodec
             case BackplaneTarget.Session:
                 Write(buffer, ref position, message.SessionId!);
                 break;
+        }
+
+        if (extended)
+        {
+            Write(buffer, ref position, message.Namespace);
+            WriteBytes(buffer, ref position, message.EventData.Span);
+            WriteLength(buffer, ref position, message.Attachments.Count);
+            foreach (var attachment in message.Attachments)
+            {
+                WriteBytes(buffer, ref position, attachment.Span);
+            }
         }
 
         message.Frame.Span.CopyTo(buffer.AsSpan(position));
@@ -85,27 +110,30 @@ internal static class RedisMessageCodec
     {
         try
         {
-            if (data.Length < 2 || data[0] != Version)
+            if (data.Length < 2 || data[0] is not (Version or VersionWithNamespaceOrEvent))
             {
                 return null;
             }
 
+            var extended = data[0] == VersionWithNamespaceOrEvent;
             var kind = data[1];
             var position = 2;
             var origin = Read(data, ref position);
             switch (kind)
             {
                 case (byte)BackplaneTarget.All:
-                    return BackplaneMessage.ToAll(origin, Rest(data, position));
+                    return Extend(BackplaneMessage.ToAll(origin, Rest(data, Extension(data, ref position, extended, out var all))), all);
                 case (byte)BackplaneTarget.Channel:
                     var channels = ReadList(data, ref position);
                     var except = ReadList(data, ref position);
-                    return channels.Length == 1
-                        ? BackplaneMessage.ToChannel(origin, channels[0], Rest(data, position), except.Length == 0 ? null : except)
-                        : BackplaneMessage.ToChannels(origin, channels, Rest(data, position));
+                    var frameStart = Extension(data, ref position, extended, out var toChannels);
+                    return Extend(channels.Length == 1
+                        ? BackplaneMessage.ToChannel(origin, channels[0], Rest(data, frameStart), except.Length == 0 ? null : except)
+                        : BackplaneMessage.ToChannels(origin, channels, Rest(data, frameStart)), toChannels);
                 case (byte)BackplaneTarget.Session:
                     var session = Read(data, ref position);
-                    return BackplaneMessage.ToSession(origin, session, session[..8], Rest(data, position));
+                    var start = Extension(data, ref position, extended, out var toSession);
+                    return Extend(BackplaneMessage.ToSession(origin, session, session[..8], Rest(data, start)), toSession);
                 case PresenceKind:
                     var flags = data[position++];
                     var sessions = ReadNumber(data, ref position) - 1;
@@ -129,6 +157,60 @@ internal static class RedisMessageCodec
     }
 
     private static ReadOnlyMemory<byte> Rest(byte[] data, int position) => new(data, position, data.Length - position);
+
+    private static bool HasExtension(BackplaneMessage message) => message.Namespace != "/" || message.IsEvent;
+
+    /// <summary>Reads the version 3 fields (none in version 2); returns where the frame starts.</summary>
+    private static int Extension(byte[] data, ref int position, bool extended, out (string Namespace, ReadOnlyMemory<byte> EventData, ReadOnlyMemory<byte>[] Attachments)? extension)
+    {
+        extension = null;
+        if (!extended)
+        {
+            return position;
+        }
+
+        var nsp = Read(data, ref position);
+        var eventData = ReadBytes(data, ref position);
+        var count = ReadLength(data, ref position);
+        var attachments = new ReadOnlyMemory<byte>[count]; // at most the bytes left: ReadLength checked it
+        for (var i = 0; i < count; i++)
+        {
+            attachments[i] = ReadBytes(data, ref position);
+        }
+
+        extension = (nsp, eventData, attachments);
+        return position;
+    }
+
+    private static BackplaneMessage Extend(BackplaneMessage message, (string Namespace, ReadOnlyMemory<byte> EventData, ReadOnlyMemory<byte>[] Attachments)? extension)
+    {
+        if (extension is not { } fields)
+        {
+            return message;
+        }
+
+        if (fields.Namespace != "/")
+        {
+            message = message.WithNamespace(fields.Namespace);
+        }
+
+        return fields.EventData.IsEmpty ? message : message.WithEvent(fields.EventData, fields.Attachments);
+    }
+
+    private static void WriteBytes(byte[] buffer, ref int position, ReadOnlySpan<byte> bytes)
+    {
+        WriteLength(buffer, ref position, bytes.Length);
+        bytes.CopyTo(buffer.AsSpan(position));
+        position += bytes.Length;
+    }
+
+    private static ReadOnlyMemory<byte> ReadBytes(byte[] data, ref int position)
+    {
+        var length = ReadLength(data, ref position);
+        var bytes = new ReadOnlyMemory<byte>(data, position, length);
+        position += length;
+        return bytes;
+    }
 
     private static int Measure(string value) => 5 + Encoding.UTF8.GetByteCount(value);
 

@@ -43,6 +43,30 @@ public static class Broadcaster
     public static Task SendAsync(string sessionId, object? message, CancellationToken cancellationToken = default) =>
         Current.SendAsync(sessionId, message, cancellationToken);
 
+    /// <inheritdoc cref="ISocketIoBroadcaster.Of"/>
+    public static ISocketIoBroadcaster Of(string name) => Current.Of(name);
+
+    /// <inheritdoc cref="ISocketIoBroadcaster.Emit"/>
+    public static int Emit(string eventName, params object?[] args) => Current.Emit(eventName, args);
+
+    /// <inheritdoc cref="ISocketIoBroadcaster.EmitChannel"/>
+    public static int EmitChannel(string channel, string eventName, params object?[] args) => Current.EmitChannel(channel, eventName, args);
+
+    /// <inheritdoc cref="ISocketIoBroadcaster.EmitToSession"/>
+    public static void EmitToSession(string sessionId, string eventName, params object?[] args) => Current.EmitToSession(sessionId, eventName, args);
+
+    /// <inheritdoc cref="ISocketIoBroadcaster.EmitAsync"/>
+    public static Task<int> EmitAsync(string eventName, object?[] args, CancellationToken cancellationToken = default) =>
+        Current.EmitAsync(eventName, args, cancellationToken);
+
+    /// <inheritdoc cref="ISocketIoBroadcaster.EmitChannelAsync"/>
+    public static Task<int> EmitChannelAsync(string channel, string eventName, object?[] args, CancellationToken cancellationToken = default) =>
+        Current.EmitChannelAsync(channel, eventName, args, cancellationToken);
+
+    /// <inheritdoc cref="ISocketIoBroadcaster.EmitToSessionAsync"/>
+    public static Task EmitToSessionAsync(string sessionId, string eventName, object?[] args, CancellationToken cancellationToken = default) =>
+        Current.EmitToSessionAsync(sessionId, eventName, args, cancellationToken);
+
     internal static void ClearIf(ISocketIoBroadcaster broadcaster) =>
         Interlocked.CompareExchange(ref current, null, broadcaster);
 }

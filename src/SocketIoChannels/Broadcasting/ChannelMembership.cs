@@ -46,7 +46,7 @@ internal sealed class ChannelMembership
                 return false;
             }
 
-            Leave(session, channel);
+            Leave(session, ChannelKeys.For(session.Namespace, channel));
             return true;
         }
     }
@@ -59,7 +59,7 @@ internal sealed class ChannelMembership
         {
             foreach (var channel in channels.LeaveLocked())
             {
-                Leave(session, channel);
+                Leave(session, ChannelKeys.For(session.Namespace, channel));
             }
         }
     }
@@ -76,9 +76,10 @@ internal sealed class ChannelMembership
                 return false;
             }
 
-            if (broadcaster.AddSubscriber(channel, session))
+            var key = ChannelKeys.For(session.Namespace, channel);
+            if (broadcaster.AddSubscriber(key, session))
             {
-                backplane.ActivateChannel(channel);
+                backplane.ActivateChannel(key);
                 metrics.Subscribed();
             }
 
@@ -86,11 +87,12 @@ internal sealed class ChannelMembership
         }
     }
 
-    private void Leave(Session session, string channel)
+    /// <summary>Leaves a channel by its key (see <see cref="ChannelKeys"/>: channels are per namespace).</summary>
+    private void Leave(Session session, string key)
     {
-        if (broadcaster.RemoveSubscriber(channel, session))
+        if (broadcaster.RemoveSubscriber(key, session))
         {
-            backplane.DeactivateChannel(channel);
+            backplane.DeactivateChannel(key);
             metrics.Unsubscribed();
         }
     }

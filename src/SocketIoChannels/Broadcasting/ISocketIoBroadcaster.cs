@@ -21,7 +21,13 @@ namespace SocketIoChannels;
 /// counts the servers with a recipient from the presence in Redis in the same step as the publish (a client's
 /// subscription is in it before its OnSubscribe event runs).</para>
 /// <para>A message too large for the backplane (Redis: <c>RedisBackplaneOptions.MaxMessageBytes</c>) is refused
-/// with an <see cref="ArgumentException"/> before anything is sent, on this server too.</para></remarks>
+/// with an <see cref="ArgumentException"/> before anything is sent, on this server too.</para>
+/// <para>Socket.IO 5: the broadcaster you inject (and <see cref="Broadcaster"/>) sends to namespace <c>/</c>, where
+/// every 0.6 session lives; <see cref="Of"/> gives the same methods for another namespace (socket.io:
+/// <c>io.of("/admin")</c>). Channels are per namespace. A message (<see cref="Broadcast"/>, <see cref="Send"/>, ...)
+/// reaches a Socket.IO 5 socket as the event <c>"message"</c>; an event (<see cref="Emit"/>, <see cref="EmitChannel"/>,
+/// ...) reaches a 0.6 session as the JSON message <c>{"name": "...", "args": [...]}</c>. Each send is encoded once
+/// per protocol in use, never per recipient.</para></remarks>
 public interface ISocketIoBroadcaster
 {
     /// <summary>Sends a message to every session, without blocking on I/O. Returns how many sessions on this
@@ -85,6 +91,70 @@ public interface ISocketIoBroadcaster
     /// them drops out after their expiry). Equals <see cref="CountSubscribers"/> without a backplane.</summary>
     Task<int> CountSubscribersAsync(string channel, CancellationToken cancellationToken = default);
 
-    /// <summary>How many sessions are alive on this server.</summary>
+    /// <summary>How many sessions are alive on this server (for a namespace's broadcaster, <see cref="Of"/>: how many
+    /// sockets of that namespace).</summary>
     int SessionCount { get; }
+
+    /// <summary>The namespace this broadcaster sends to: <c>/</c> unless it came from <see cref="Of"/>.</summary>
+    /// <remarks>socket.io: <c>namespace.name</c>; django-socketio had no namespaces.</remarks>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "socket.io's name; issue 13 fixes it.")]
+    string Namespace { get; }
+
+    /// <summary>The broadcaster of namespace <paramref name="name"/> (for example <c>/admin</c>): the same
+    /// methods, for the Socket.IO 5 sockets connected to that namespace and its channels. <c>Of("/")</c> is the
+    /// default broadcaster.</summary>
+    /// <exception cref="ArgumentException">The name does not start with <c>/</c>.</exception>
+    /// <remarks>socket.io: <c>io.of("/admin")</c>.</remarks>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "socket.io's io.of(name).")]
+    ISocketIoBroadcaster Of(string name);
+
+    /// <summary>Sends the event <paramref name="eventName"/> with <paramref name="args"/> to every session, without
+    /// blocking on I/O (<c>byte[]</c> arguments go to Socket.IO 5 clients as binary attachments). Returns and throws
+    /// as <see cref="Broadcast"/>.</summary>
+    /// <exception cref="NoSocketException">No session is connected (see <see cref="Broadcast"/>).</exception>
+    /// <exception cref="ArgumentException">An argument cannot be sent as JSON, or the event is too large for the
+    /// backplane; nothing was sent.</exception>
+    /// <remarks>socket.io: <c>io.emit(eventName, ...args)</c>; SignalR: <c>Clients.All.SendAsync</c>. 0.6 sessions
+    /// get the JSON message <c>{"name": eventName, "args": [...]}</c>.</remarks>
+    int Emit(string eventName, params object?[] args);
+
+    /// <summary>Sends the event <paramref name="eventName"/> with <paramref name="args"/> to every session
+    /// subscribed to <paramref name="channel"/>, without blocking on I/O. Returns and throws as
+    /// <see cref="BroadcastChannel"/>.</summary>
+    /// <exception cref="NoSocketException">No session is subscribed to the channel (see
+    /// <see cref="BroadcastChannel"/>).</exception>
+    /// <exception cref="ArgumentException">An argument cannot be sent as JSON, or the event is too large for the
+    /// backplane; nothing was sent.</exception>
+    /// <remarks>socket.io: <c>io.to(channel).emit(eventName, ...args)</c>; SignalR: <c>Clients.Group(channel).SendAsync</c>.</remarks>
+    int EmitChannel(string channel, string eventName, params object?[] args);
+
+    /// <summary>Sends the event <paramref name="eventName"/> with <paramref name="args"/> to one session, as
+    /// <see cref="Send"/> does.</summary>
+    /// <exception cref="NoSocketException">See <see cref="Send"/>.</exception>
+    /// <exception cref="ArgumentException">An argument cannot be sent as JSON, or the event is too large for the
+    /// backplane; nothing was sent.</exception>
+    /// <remarks>socket.io: <c>io.to(socketId).emit(eventName, ...args)</c>; SignalR: <c>Clients.Client(id).SendAsync</c>.</remarks>
+    void EmitToSession(string sessionId, string eventName, params object?[] args);
+
+    /// <summary>Sends an event to every session, on every server; returns and throws as <see cref="BroadcastAsync"/>.</summary>
+    /// <exception cref="NoSocketException">See <see cref="BroadcastAsync"/>.</exception>
+    /// <exception cref="ArgumentException">An argument cannot be sent as JSON, or the event is too large for the
+    /// backplane; nothing was sent.</exception>
+    /// <remarks>socket.io: <c>io.emit(eventName, ...args)</c>.</remarks>
+    Task<int> EmitAsync(string eventName, object?[] args, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends an event to every session subscribed to <paramref name="channel"/>, on every server; returns and
+    /// throws as <see cref="BroadcastChannelAsync"/>.</summary>
+    /// <exception cref="NoSocketException">See <see cref="BroadcastChannelAsync"/>.</exception>
+    /// <exception cref="ArgumentException">An argument cannot be sent as JSON, or the event is too large for the
+    /// backplane; nothing was sent.</exception>
+    /// <remarks>socket.io: <c>io.to(channel).emit(eventName, ...args)</c>.</remarks>
+    Task<int> EmitChannelAsync(string channel, string eventName, object?[] args, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends an event to one session, on whichever server it is connected to, as <see cref="SendAsync"/>.</summary>
+    /// <exception cref="NoSocketException">See <see cref="SendAsync"/>.</exception>
+    /// <exception cref="ArgumentException">An argument cannot be sent as JSON, or the event is too large for the
+    /// backplane; nothing was sent.</exception>
+    /// <remarks>socket.io: <c>io.to(socketId).emit(eventName, ...args)</c>.</remarks>
+    Task EmitToSessionAsync(string sessionId, string eventName, object?[] args, CancellationToken cancellationToken = default);
 }

@@ -11,39 +11,44 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBackplaneReceiver
     private const string NoClients = "There are no clients.";
     private const string Unreachable = " (none on this server, and the backplane could not be reached to try the others)";
 
-    public async Task<int> BroadcastAsync(object? message, CancellationToken cancellationToken = default)
+    /// <summary>A send to every session of namespace <paramref name="nsp"/>, counting the other nodes that got it.</summary>
+    public async Task<int> ToAllAsync(string nsp, OutboundMessage message, CancellationToken cancellationToken)
     {
-        var frame = FrameCodec.EncodeFrame(message);
-        var remote = Backplane.Enabled ? Checked(BackplaneMessage.ToAll(Backplane.NodeId, frame)) : null;
-        var delivered = Deliver(frame, null, null, null, remote, counted: true, cancellationToken, out var count);
+        var remote = Backplane.Enabled ? Checked(Remote(BackplaneMessage.ToAll(Backplane.NodeId, Frame(nsp, message)), nsp, message)) : null;
+        var delivered = Deliver(message, nsp, null, null, null, remote, counted: true, cancellationToken, out var count);
         return await CountAsync(delivered, count, NoClients, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<int> BroadcastChannelAsync(object? message, string channel, CancellationToken cancellationToken = default)
+    /// <summary>A send to a channel of namespace <paramref name="nsp"/>, counting the other nodes that got it.</summary>
+    public async Task<int> ToChannelAsync(string nsp, string channel, OutboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        var frame = FrameCodec.EncodeFrame(message);
-        var remote = Backplane.Enabled ? Checked(BackplaneMessage.ToChannel(Backplane.NodeId, channel, frame)) : null;
-        var delivered = Deliver(frame, channel, null, null, remote, counted: true, cancellationToken, out var count);
+        var key = ChannelKeys.For(nsp, channel);
+        var remote = Backplane.Enabled ? Checked(Remote(BackplaneMessage.ToChannel(Backplane.NodeId, key, Frame(nsp, message)), nsp, message)) : null;
+        var delivered = Deliver(message, nsp, key, null, null, remote, counted: true, cancellationToken, out var count);
         return await CountAsync(delivered, count, NoClientsOn(channel), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task SendAsync(string sessionId, object? message, CancellationToken cancellationToken = default)
+    /// <summary>A send to one session, waiting for the backplane when it lives on another node.</summary>
+    public async Task ToSessionAsync(string sessionId, OutboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         if (sessions.Find(sessionId) is null && RemoteNodeOf(sessionId) is { } node)
         {
-            var remote = Checked(BackplaneMessage.ToSession(Backplane.NodeId, sessionId, node, FrameCodec.EncodeFrame(message)));
+            var remote = Checked(Remote(BackplaneMessage.ToSession(Backplane.NodeId, sessionId, node, Frame(ChannelKeys.DefaultNamespace, message)),
+                ChannelKeys.DefaultNamespace, message));
             await CountAsync(0, Backplane.PublishAsync(remote, cancellationToken), NoSession(sessionId), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        Send(sessionId, message);
+        ToSession(sessionId, message);
     }
 
-    public async Task<int> CountSubscribersAsync(string channel, CancellationToken cancellationToken = default)
+    /// <summary>The subscribers of a channel key (see <see cref="ChannelKeys"/>) on every node.</summary>
+    public async Task<int> CountSubscribersOfKeyAsync(string key, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(key);
+        var channel = key;
         var local = channels.Count(channel);
         if (Backplane.Backplane is not { } backplane)
         {
@@ -64,20 +69,25 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBackplaneReceiver
             return 0; // this node served its own sessions before publishing
         }
 
-        // One array per received message, shared by every local recipient: the frame is never re-encoded.
+        // One array per received message, shared by every local 0.6 recipient: the frame is never re-encoded, and
+        // the Socket.IO 5 form is built once, from the frame or the event data, when the first v5 socket needs it.
         var frame = MemoryMarshal.TryGetArray(message.Frame, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : message.Frame.ToArray();
+        var outbound = OutboundMessage.FromRemote(frame,
+            message.IsEvent ? System.Text.Encoding.UTF8.GetString(message.EventData.Span) : null,
+            message.Attachments.Count == 0 ? null : message.Attachments.Select(attachment => attachment.ToArray()).ToArray());
+        var nsp = message.Namespace;
         int delivered;
         lock (order)
         {
             delivered = message.Target switch
             {
-                BackplaneTarget.All => LocalToAll(frame, except: null),
+                BackplaneTarget.All => LocalToAll(outbound, nsp, except: null),
                 BackplaneTarget.Channel when message.Channels.Count == 1 && message.ExceptSubscribersOf.Count == 0 =>
-                    LocalToChannel(frame, message.Channels[0], except: null),
-                BackplaneTarget.Channel => LocalToChannels(frame, message.Channels, except: null, message.ExceptSubscribersOf),
-                BackplaneTarget.Session => sessions.Find(message.SessionId!) is { } session && session.TryEnqueue(frame) ? 1 : 0,
+                    LocalToChannel(outbound, nsp, message.Channels[0], except: null),
+                BackplaneTarget.Channel => LocalToChannels(outbound, nsp, message.Channels, except: null, message.ExceptSubscribersOf),
+                BackplaneTarget.Session => sessions.Find(message.SessionId!) is { } session && session.TryEnqueue(outbound) ? 1 : 0,
                 _ => 0,
             };
         }

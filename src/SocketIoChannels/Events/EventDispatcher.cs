@@ -36,12 +36,15 @@ internal sealed partial class EventDispatcher
     /// interrupted.</summary>
     public void Halt() => halted = true;
 
-    /// <summary>Runs the handlers; returns <see langword="false"/> when one threw. Handlers get
-    /// <paramref name="cancellationToken"/>, or the session's end when it is <see langword="null"/>.</summary>
+    /// <summary>Runs the handlers of the socket's namespace; returns <see langword="false"/> when one threw (or
+    /// OnConnect refused the connection: then <see cref="SocketHandle.Refusal"/> is set and OnError does not run).
+    /// Handlers get <paramref name="cancellationToken"/>, or the session's end when it is <see langword="null"/>. A
+    /// handler's return value answers <paramref name="ack"/> unless a handler answered it already.</summary>
     public async ValueTask<bool> DispatchAsync(SocketIoEvent @event, SocketHandle socket, JToken? message = null, string? channel = null, Exception? exception = null,
-        CancellationToken? cancellationToken = null)
+        CancellationToken? cancellationToken = null, string? eventName = null, JToken[]? args = null, AckResponder? ack = null)
     {
-        var handlers = registry.For(@event);
+        var nsp = socket.Session.Namespace;
+        var handlers = @event == SocketIoEvent.Event ? registry.ForEvent(nsp, eventName!) : registry.For(@event, nsp);
         if (handlers.Count == 0)
         {
             return true;
@@ -59,6 +62,7 @@ internal sealed partial class EventDispatcher
         var scoped = false;
         Exception? failure = null;
         var cancelled = false;
+        var refused = false;
         try
         {
             string[]? socketChannels = null;
@@ -85,6 +89,15 @@ internal sealed partial class EventDispatcher
                     if (handler.Authorization is not null && !await authorizer.IsAllowedAsync(handler, socket, channel).ConfigureAwait(false))
                     {
                         LogNotAuthorized(handler.Name, @event, socket.SessionId);
+                        if (@event == SocketIoEvent.Connect && socket.Session.Protocol == Sessions.SessionProtocol.SocketIo5)
+                        {
+                            // socket.io refuses in a middleware; here [Authorize] on OnConnect refuses the CONNECT.
+                            // (A 0.6 session has no refusal: the handler is only skipped, as before.)
+                            socket.Refusal = new SocketIoConnectionRefusedException("Not authorized");
+                            refused = true;
+                            break;
+                        }
+
                         continue;
                     }
 
@@ -94,6 +107,9 @@ internal sealed partial class EventDispatcher
                         Socket = socket,
                         Services = root,
                         Message = message,
+                        Args = args,
+                        EventName = eventName,
+                        Ack = ack,
                         Channel = channel,
                         Exception = exception,
                         CancellationToken = cancellationToken ?? socket.Session.EndedToken,
@@ -107,6 +123,17 @@ internal sealed partial class EventDispatcher
                     }
 
                     await handler.InvokeAsync(invocation).ConfigureAwait(false);
+                    if (invocation.TakeResult(out var result) && ack is not null)
+                    {
+                        ack.TryAnswer([result]);
+                    }
+                }
+                catch (SocketIoConnectionRefusedException refusal) when (@event == SocketIoEvent.Connect)
+                {
+                    LogConnectRefused(handler.Name, socket.SessionId, refusal.Message);
+                    socket.Refusal = refusal;
+                    refused = true;
+                    break;
                 }
                 catch (Exception thrown)
                 {
@@ -148,7 +175,7 @@ internal sealed partial class EventDispatcher
 
         if (failure is null)
         {
-            return true;
+            return !refused;
         }
 
         if (cancelled)
@@ -179,7 +206,7 @@ internal sealed partial class EventDispatcher
             return false;
         }
 
-        foreach (var handler in registry.For(SocketIoEvent.Subscribe))
+        foreach (var handler in registry.For(SocketIoEvent.Subscribe, socket.Session.Namespace))
         {
             if (handler.Authorization is null)
             {
@@ -247,6 +274,9 @@ internal sealed partial class EventDispatcher
 
     [LoggerMessage(305, LogLevel.Warning, "Session {SessionId} may not subscribe to a channel whose name ({Length} characters) did not finish matching the channel pattern of the handler {Handler} within {Seconds} s.")]
     private partial void LogChannelNameTimedOut(string sessionId, int length, string handler, double seconds);
+
+    [LoggerMessage(306, LogLevel.Debug, "The handler {Handler} refused the connection of socket {SessionId}: {Reason}")]
+    private partial void LogConnectRefused(string handler, string sessionId, string reason);
 
     [LoggerMessage(303, LogLevel.Warning, "The handler {Handler} of session {SessionId} did not run: the host has stopped.")]
     private partial void LogHandlerSkipped(string handler, string sessionId);

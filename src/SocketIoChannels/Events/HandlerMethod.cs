@@ -18,9 +18,11 @@ internal sealed class HandlerMethod
     private readonly bool targetIsService;
 
     private HandlerMethod(SocketIoEvent @event, MethodInfo method, Regex? channel, Func<object?, EventInvocation, ValueTask> invoker, Type? exceptionType,
-        IServiceProviderIsService? isService, bool bindsServices)
+        IServiceProviderIsService? isService, bool bindsServices, string nsp, string? eventName)
     {
         Event = @event;
+        Namespace = nsp;
+        EventName = eventName;
         Method = method;
         Channel = channel;
         this.invoker = invoker;
@@ -41,6 +43,12 @@ internal sealed class HandlerMethod
     public bool UsesServices { get; }
 
     public SocketIoEvent Event { get; }
+
+    /// <summary>The namespace the handler serves (its class's <see cref="SocketIoNamespaceAttribute"/>, or <c>/</c>).</summary>
+    public string Namespace { get; }
+
+    /// <summary>The event name of an <see cref="OnEventAttribute"/> handler; otherwise <see langword="null"/>.</summary>
+    public string? EventName { get; }
 
     public MethodInfo Method { get; }
 
@@ -115,11 +123,20 @@ internal sealed class HandlerMethod
             throw new InvalidOperationException($"The handler {name} is an instance method of an abstract class; make the class concrete or the method static.");
         }
 
+        var nsp = NamespaceOf(method.DeclaringType, name);
+        var eventName = (attribute as OnEventAttribute)?.EventName;
+        if (attribute.Event == SocketIoEvent.Event)
+        {
+            ValidateEventName(eventName, name);
+        }
+
         var returnType = method.ReturnType;
-        if (returnType != typeof(void) && !typeof(Task).IsAssignableFrom(returnType) && returnType != typeof(ValueTask)
+        var acks = attribute.Event is SocketIoEvent.Message or SocketIoEvent.Event;
+        if (!acks && returnType != typeof(void) && !typeof(Task).IsAssignableFrom(returnType) && returnType != typeof(ValueTask)
             && !(returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>)))
         {
-            throw new InvalidOperationException($"The handler {name} returns {returnType.Name}; handlers return void, Task or ValueTask.");
+            throw new InvalidOperationException(
+                $"The handler {name} returns {returnType.Name}; handlers return void, Task or ValueTask (only OnMessage and OnEvent handlers may return a value, their acknowledgement).");
         }
 
         if (returnType == typeof(void) && method.IsDefined(typeof(System.Runtime.CompilerServices.AsyncStateMachineAttribute), inherit: false))
@@ -148,6 +165,7 @@ internal sealed class HandlerMethod
         var messageBound = false;
         var bindsServices = false;
         var channelBound = false;
+        var argumentPosition = 0;
         Type? exceptionType = null;
         for (var i = 0; i < parameters.Length; i++)
         {
@@ -177,6 +195,10 @@ internal sealed class HandlerMethod
             {
                 binder = Expression.Property(invocation, nameof(EventInvocation.CancellationToken));
             }
+            else if (type == typeof(SocketIoAck) && acks)
+            {
+                binder = Expression.Property(invocation, nameof(EventInvocation.AckCallback));
+            }
             else if (typeof(Exception).IsAssignableFrom(type) && attribute.Event == SocketIoEvent.Error && exceptionType is null)
             {
                 exceptionType = type;
@@ -192,6 +214,11 @@ internal sealed class HandlerMethod
                 messageBound = true;
                 binder = MessageBinding.For(type, invocation);
             }
+            else if (attribute.Event == SocketIoEvent.Event && IsArgumentParameter(parameter, isService))
+            {
+                // By position among the argument parameters, as SignalR hub methods; JToken[] takes them all.
+                binder = MessageBinding.ForArgument(type, invocation, type == typeof(JToken[]) ? 0 : argumentPosition++);
+            }
             else if (isService is null || isService.IsService(type))
             {
                 bindsServices = true;
@@ -203,7 +230,53 @@ internal sealed class HandlerMethod
             binders[i] = binder ?? throw Unbindable(name, attribute.Event, parameter, null);
         }
 
-        return new HandlerMethod(attribute.Event, method, regex, HandlerInvoker.Compile(method, binders), exceptionType, isService, bindsServices);
+        return new HandlerMethod(attribute.Event, method, regex, HandlerInvoker.Compile(method, binders, keepResult: acks), exceptionType, isService, bindsServices,
+            nsp, eventName);
+    }
+
+    /// <summary>The namespace a handler class serves, checked.</summary>
+    public static string NamespaceOf(Type? type, string name)
+    {
+        var declared = type?.GetCustomAttribute<SocketIoNamespaceAttribute>(inherit: false)?.Name;
+        if (declared is null)
+        {
+            return "/";
+        }
+
+        if (declared.Length == 0 || declared[0] != '/' || declared.Contains(',', StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"The [SocketIoNamespace(\"{declared}\")] of the class of the handler {name} is not a namespace: it must start with '/' and contain no ','.");
+        }
+
+        return declared;
+    }
+
+    private static void ValidateEventName(string? eventName, string name)
+    {
+        if (string.IsNullOrEmpty(eventName))
+        {
+            throw new InvalidOperationException($"The [OnEvent] of the handler {name} has no event name.");
+        }
+
+        if (eventName == "message")
+        {
+            throw new InvalidOperationException(
+                $"The handler {name} is [OnEvent(\"message\")]: the event \"message\" (socket.send) is the OnMessage event; use [OnMessage].");
+        }
+
+        if (eventName is "connect" or "connect_error" or "disconnect" or "disconnecting" or "newListener" or "removeListener")
+        {
+            throw new InvalidOperationException(
+                $"The handler {name} is [OnEvent(\"{eventName}\")], a name socket.io reserves (clients cannot emit it); use [OnConnect] or [OnDisconnect] for the lifecycle.");
+        }
+    }
+
+    /// <summary>Whether an OnEvent parameter is an event argument (not a service).</summary>
+    private static bool IsArgumentParameter(ParameterInfo parameter, IServiceProviderIsService? isService)
+    {
+        var type = parameter.ParameterType;
+        return type.IsValueType || type.IsArray || type.IsPrimitive || type.IsEnum || IsMessageParameter(parameter, isService);
     }
 
     private static bool IsMessageParameter(ParameterInfo parameter, IServiceProviderIsService? isService)
@@ -227,7 +300,8 @@ internal sealed class HandlerMethod
         var accepted = "ISocket, SocketIoRequest, IDictionary<string, object?> (the session context), CancellationToken (fires when the session ends)"
             + @event switch
             {
-                SocketIoEvent.Message => ", the message (JToken, string, or any type deserialized from JSON; one per method)",
+                SocketIoEvent.Message => ", the message (JToken, string, or any type deserialized from JSON; one per method; JToken[] for all the arguments of a Socket.IO 5 message), SocketIoAck",
+                SocketIoEvent.Event => ", the event's arguments by position (JToken, string, byte[], or any type deserialized from JSON; JToken[] for all of them), SocketIoAck",
                 SocketIoEvent.Subscribe or SocketIoEvent.Unsubscribe => ", string (the channel)",
                 SocketIoEvent.Error => ", Exception (or a subtype: the handler then runs only for exceptions of that type)",
                 _ => string.Empty,

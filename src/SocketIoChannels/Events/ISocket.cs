@@ -1,3 +1,5 @@
+using Newtonsoft.Json.Linq;
+
 namespace SocketIoChannels;
 
 /// <summary>
@@ -9,6 +11,10 @@ namespace SocketIoChannels;
 /// arrays, numbers, booleans, <see langword="null"/>, <c>JToken</c>) as <c>~j~</c> JSON. Every send only queues
 /// the message and never waits for a client. With a backplane (<c>AddStackExchangeRedis</c>), the broadcasts also
 /// reach the matching sessions of every other server, each peer once, and never throw when the backplane is down.
+/// <para>A Socket.IO 5 client (socket.io-client 3.x/4.x) is one socket per namespace it connects to; messages reach
+/// it as the event <c>"message"</c> (what its <c>socket.on("message", ...)</c> receives). Broadcasts stay within this
+/// socket's <see cref="Namespace"/>, and so do channels. Events (<see cref="Emit"/>, <see cref="EmitChannel"/>,
+/// <see cref="BroadcastEmit"/>) reach 0.6 sessions as the JSON message <c>{"name": "...", "args": [...]}</c>.</para>
 /// </remarks>
 public interface ISocket
 {
@@ -58,6 +64,49 @@ public interface ISocket
     /// when it was not subscribed. No OnUnsubscribe event fires.</summary>
     /// <remarks>django-socketio: <c>socket.unsubscribe</c>.</remarks>
     bool Unsubscribe(string channel);
+
+    /// <summary>The namespace this socket connected to: <c>/</c> for every 0.6 session and for Socket.IO 5 clients
+    /// that connected to the default namespace.</summary>
+    /// <remarks>socket.io: <c>socket.nsp.name</c>; django-socketio had no namespaces.</remarks>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "socket.io's name; issue 13 fixes it.")]
+    string Namespace { get; }
+
+    /// <summary>The auth payload the Socket.IO 5 client sent with its CONNECT (socket.io-client's <c>auth</c>
+    /// option): an empty object when it sent none, and always for 0.6 sessions. Read it in OnConnect and throw
+    /// <see cref="SocketIoConnectionRefusedException"/> to refuse the connection.</summary>
+    /// <remarks>socket.io: <c>socket.handshake.auth</c>; django-socketio had none.</remarks>
+    JObject Auth { get; }
+
+    /// <summary>Sends the event <paramref name="eventName"/> with <paramref name="args"/> to this session only.
+    /// <c>byte[]</c> arguments go to a Socket.IO 5 client as binary attachments (a 0.6 client gets them as base64
+    /// strings inside <c>{"name": ..., "args": [...]}</c>).</summary>
+    /// <exception cref="ArgumentException">The event name is empty, or an argument cannot be sent as JSON.</exception>
+    /// <remarks>socket.io: <c>socket.emit(eventName, ...args)</c>; SignalR: <c>Clients.Caller.SendAsync</c>.</remarks>
+    void Emit(string eventName, params object?[] args);
+
+    /// <summary>Sends an event to every other session of this socket's namespace.</summary>
+    /// <exception cref="ArgumentException">The event name is empty, or an argument cannot be sent as JSON.</exception>
+    /// <remarks>socket.io: <c>socket.broadcast.emit(eventName, ...args)</c>; SignalR: <c>Clients.Others.SendAsync</c>;
+    /// the event form of django-socketio's <c>socket.broadcast</c>.</remarks>
+    void BroadcastEmit(string eventName, params object?[] args);
+
+    /// <summary>Sends an event to every other session subscribed to <paramref name="channel"/>, or, when it is
+    /// <see langword="null"/>, to every other session in any of this session's channels (each peer once), as
+    /// <see cref="BroadcastChannel"/> does with a message.</summary>
+    /// <exception cref="ArgumentException">The event name is empty, or an argument cannot be sent as JSON.</exception>
+    /// <remarks>socket.io: <c>socket.to(channel).emit(eventName, ...args)</c>; SignalR:
+    /// <c>Clients.OthersInGroup(channel).SendAsync</c>; the event form of django-socketio's
+    /// <c>socket.broadcast_channel</c>.</remarks>
+    void EmitChannel(string? channel, string eventName, params object?[] args);
+
+    /// <summary>Sends an event to this Socket.IO 5 client and waits for its acknowledgement (the client's callback,
+    /// the last argument of its handler). Returns the arguments the client passed to the callback.</summary>
+    /// <exception cref="TimeoutException">No answer within <paramref name="timeout"/> (the message names the event).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired, or the socket ended
+    /// before the client answered.</exception>
+    /// <exception cref="NotSupportedException">A Socket.IO 0.6 session: 0.6 clients have no acknowledgements.</exception>
+    /// <remarks>socket.io: <c>socket.timeout(ms).emitWithAck(eventName, ...args)</c>; django-socketio had no acks.</remarks>
+    Task<JToken[]> EmitWithAckAsync(string eventName, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default);
 
     /// <summary>Ends the session: its connection is closed and the teardown events run. The 0.6 client sees a
     /// disconnect and, unless told otherwise, reconnects with a new session.</summary>

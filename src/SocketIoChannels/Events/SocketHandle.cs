@@ -1,3 +1,4 @@
+using Newtonsoft.Json.Linq;
 using SocketIoChannels.Broadcasting;
 using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Protocol;
@@ -6,12 +7,13 @@ using SocketIoChannels.Sessions;
 namespace SocketIoChannels.Events;
 
 /// <summary>The <see cref="ISocket"/> handed to handlers: one per session, over the session and the node's
-/// fan-out.</summary>
+/// fan-out. Every send is one <see cref="OutboundMessage"/>, encoded once per protocol however many sessions get it.</summary>
 internal sealed class SocketHandle : ISocket
 {
     private readonly SocketIoBroadcaster broadcaster;
     private readonly ChannelMembership membership;
     private readonly SocketIoMetrics metrics;
+    private JObject? auth;
 
     public SocketHandle(Session session, SocketIoBroadcaster broadcaster, ChannelMembership membership, SocketIoMetrics metrics)
     {
@@ -23,6 +25,10 @@ internal sealed class SocketHandle : ISocket
 
     public Session Session { get; }
 
+    /// <summary>Set by the dispatcher when OnConnect refused the connection (an exception of
+    /// <see cref="SocketIoConnectionRefusedException"/>, or <c>[Authorize]</c> on a Socket.IO 5 socket).</summary>
+    public SocketIoConnectionRefusedException? Refusal { get; set; }
+
     public string SessionId => Session.Id;
 
     public IReadOnlyList<string> Channels => Session.GetChannels();
@@ -31,28 +37,71 @@ internal sealed class SocketHandle : ISocket
 
     public bool Connected => Session.IsAlive;
 
-    public void Send(object? message) => SendToSelf(FrameCodec.EncodeFrame(message));
+    public string Namespace => Session.Namespace;
 
-    public void Broadcast(object? message)
-    {
-        broadcaster.BroadcastFrom(Session, FrameCodec.EncodeFrame(message));
-    }
+    public JObject Auth => auth ??= Session.Auth ?? [];
+
+    public void Send(object? message) => SendToSelf(OutboundMessage.ForMessage(message));
+
+    public void Broadcast(object? message) => broadcaster.BroadcastFrom(Session, OutboundMessage.ForMessage(message));
 
     public void BroadcastChannel(object? message, string? channel = null) =>
-        BroadcastChannel(FrameCodec.EncodeFrame(message), channel);
+        BroadcastChannel(OutboundMessage.ForMessage(message), channel);
 
     public void SendAndBroadcast(object? message)
     {
-        var frame = FrameCodec.EncodeFrame(message);
-        SendToSelf(frame);
-        broadcaster.BroadcastFrom(Session, frame);
+        var outbound = OutboundMessage.ForMessage(message);
+        SendToSelf(outbound);
+        broadcaster.BroadcastFrom(Session, outbound);
     }
 
     public void SendAndBroadcastChannel(object? message, string? channel = null)
     {
-        var frame = FrameCodec.EncodeFrame(message);
-        SendToSelf(frame);
-        BroadcastChannel(frame, channel);
+        var outbound = OutboundMessage.ForMessage(message);
+        SendToSelf(outbound);
+        BroadcastChannel(outbound, channel);
+    }
+
+    public void Emit(string eventName, params object?[] args) => SendToSelf(OutboundMessage.ForEvent(eventName, args));
+
+    public void BroadcastEmit(string eventName, params object?[] args) =>
+        broadcaster.BroadcastFrom(Session, OutboundMessage.ForEvent(eventName, args));
+
+    public void EmitChannel(string? channel, string eventName, params object?[] args) =>
+        BroadcastChannel(OutboundMessage.ForEvent(eventName, args), channel);
+
+    public async Task<JToken[]> EmitWithAckAsync(string eventName, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        if (Session.Protocol == SessionProtocol.SocketIo06)
+        {
+            throw new NotSupportedException(
+                $"The event \"{eventName}\" cannot be acknowledged: session {SessionId} is a Socket.IO 0.6 client, and 0.6 clients have no acknowledgements. Use Emit.");
+        }
+
+        var id = Session.RegisterAck(out var answer);
+        try
+        {
+            if (!Session.TryEnqueue(OutboundMessage.ForEvent(eventName, args, id)))
+            {
+                throw new OperationCanceledException($"The event \"{eventName}\" was not sent: socket {SessionId} has ended.");
+            }
+
+            metrics.Delivered(1);
+            return await answer.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException(
+                $"Socket {SessionId} did not acknowledge the event \"{eventName}\" within {timeout.TotalSeconds:0.###} s.", exception);
+        }
+        finally
+        {
+            if (!answer.IsCompleted)
+            {
+                Session.ForgetAck(id);
+            }
+        }
     }
 
     public bool Subscribe(string channel)
@@ -69,26 +118,29 @@ internal sealed class SocketHandle : ISocket
 
     public void Disconnect() => Session.End(SessionEndReason.Kicked);
 
-    private void SendToSelf(byte[] frame)
+    /// <summary>Answers the ack a Socket.IO 5 client asked for with <paramref name="ackId"/>.</summary>
+    public void SendAck(long ackId, object?[] args) => SendToSelf(OutboundMessage.ForAck(ackId, args));
+
+    private void SendToSelf(OutboundMessage message)
     {
-        if (Session.TryEnqueue(frame))
+        if (Session.TryEnqueue(message))
         {
             metrics.Delivered(1);
         }
     }
 
-    private void BroadcastChannel(byte[] frame, string? channel)
+    private void BroadcastChannel(OutboundMessage message, string? channel)
     {
         if (channel is not null)
         {
-            broadcaster.BroadcastChannelFrom(Session, frame, channel);
+            broadcaster.BroadcastChannelFrom(Session, message, channel);
             return;
         }
 
         var channels = Session.GetChannels();
         if (channels.Length > 0)
         {
-            broadcaster.BroadcastChannelsFrom(Session, frame, channels);
+            broadcaster.BroadcastChannelsFrom(Session, message, channels);
         }
     }
 

@@ -18,4 +18,7 @@ public enum SocketIoEvent
     Disconnect,
     /// <summary>The session is finishing; always the last event (on_finish).</summary>
     Finish,
+    /// <summary>A named event from a Socket.IO 5 client (<see cref="OnEventAttribute"/>; socket.io:
+    /// <c>socket.on(name, ...)</c>). django-socketio had no named events.</summary>
+    Event,
 }

@@ -13,6 +13,7 @@ internal static class SocketIoEventNames
         SocketIoEvent.Error => "error",
         SocketIoEvent.Disconnect => "disconnect",
         SocketIoEvent.Finish => "finish",
+        SocketIoEvent.Event => "event",
         _ => @event.ToString().ToLowerInvariant(),
     };
 }

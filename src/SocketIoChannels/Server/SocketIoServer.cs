@@ -24,13 +24,15 @@ internal sealed partial class SocketIoServer : ISessionStarter
     private readonly SessionLoopSettings settings;
     private readonly ILogger<SocketIoServer> logger;
     private readonly SocketIoMetrics metrics;
+    private readonly HandlerRegistry handlers;
     private readonly ConcurrentDictionary<Session, Task> loops = new(ReferenceEqualityComparer.Instance);
     private readonly CancellationTokenSource teardownAbandoned = new();
     private volatile bool stopping;
 
     public SocketIoServer(SessionStore store, ChannelMembership membership, SocketIoBroadcaster broadcaster, EventDispatcher dispatcher,
-        MessageLog messageLog, SessionLoopSettings settings, SocketIoMetrics metrics, ILogger<SocketIoServer> logger)
+        MessageLog messageLog, SessionLoopSettings settings, SocketIoMetrics metrics, HandlerRegistry handlers, ILogger<SocketIoServer> logger)
     {
+        this.handlers = handlers;
         this.metrics = metrics;
         this.store = store;
         this.membership = membership;
@@ -42,6 +44,10 @@ internal sealed partial class SocketIoServer : ISessionStarter
     }
 
     public SessionStore Sessions => store;
+
+    /// <summary>Whether a Socket.IO 5 client may connect to <paramref name="nsp"/>: <c>/</c>, or a namespace a
+    /// handler class declares with <see cref="SocketIoNamespaceAttribute"/>.</summary>
+    public bool HasNamespace(string nsp) => handlers.HasNamespace(nsp);
 
     /// <summary>Creates a session for a new transport connection and starts its loop. Returns <see langword="null"/>
     /// when the host is stopping.</summary>
@@ -79,7 +85,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         {
             try
             {
-                if (await HandleEventsAsync(socket).ConfigureAwait(false) && session.EndReason != SessionEndReason.AppShutdown)
+                if (await HandleEventsAsync(socket).ConfigureAwait(false) && session.EndReason != SessionEndReason.AppShutdown && socket.Refusal is null)
                 {
                     // The client went away (or was disconnected). Not on a handler error with
                     // CloseSessionOnHandlerError, nor when the host stops: django-socketio's view fires on_disconnect
@@ -93,8 +99,12 @@ internal sealed partial class SocketIoServer : ISessionStarter
                 session.End(SessionEndReason.Error);
             }
 
-            // client_end: runs whatever happened above.
-            await TearDownAsync(socket).ConfigureAwait(false);
+            // client_end: runs whatever happened above, but for a refused connection, which never started: it gets
+            // no event after OnConnect (its channels are left below).
+            if (socket.Refusal is null)
+            {
+                await TearDownAsync(socket).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -115,7 +125,22 @@ internal sealed partial class SocketIoServer : ISessionStarter
     private async Task<bool> HandleEventsAsync(SocketHandle socket)
     {
         var session = socket.Session;
-        if (!await dispatcher.DispatchAsync(SocketIoEvent.Connect, socket).ConfigureAwait(false) && StopAfterHandlerError(session))
+        var connected = await dispatcher.DispatchAsync(SocketIoEvent.Connect, socket).ConfigureAwait(false);
+        if (socket.Refusal is { } refusal)
+        {
+            LogConnectionRefused(session.Id, refusal.Message);
+            if (session.Protocol == SessionProtocol.SocketIo5)
+            {
+                session.RefuseConnect(refusal.Message, refusal.ErrorDataJson); // CONNECT_ERROR; ends the socket
+            }
+
+            session.End(SessionEndReason.Kicked); // a 0.6 session has no refusal: it ends
+            return false;
+        }
+
+        // The CONNECT answer, then what OnConnect sent (a Socket.IO 5 socket held it until now); nothing for 0.6.
+        session.AcceptConnect();
+        if (!connected && StopAfterHandlerError(session))
         {
             return false;
         }
@@ -142,6 +167,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
     private async ValueTask<bool> HandleAsync(SocketHandle socket, InboundCommand command)
     {
         var session = socket.Session;
+        var ack = command.WantsAck ? new AckResponder(socket, command.AckId) : null;
         bool succeeded;
         switch (command.Kind)
         {
@@ -149,8 +175,9 @@ internal sealed partial class SocketIoServer : ISessionStarter
                 if (!await dispatcher.MaySubscribeAsync(socket, command.Channel!).ConfigureAwait(false))
                 {
                     // A private channel this user may not join, or a name that times a channel pattern out: not
-                    // subscribed, no OnSubscribe, no log line.
+                    // subscribed, no OnSubscribe, no log line; a Socket.IO 5 client that asked for an ack learns why.
                     LogSubscriptionRefused(session.Id, command.Channel!);
+                    ack?.TryAnswer([new Newtonsoft.Json.Linq.JObject { ["message"] = "Not authorized to subscribe to " + command.Channel }]);
                     return true;
                 }
 
@@ -158,22 +185,30 @@ internal sealed partial class SocketIoServer : ISessionStarter
 
                 // With a backplane, the other servers count the new subscriber before OnSubscribe runs (one round trip).
                 await broadcaster.Backplane.WhenInterestsPublishedAsync().ConfigureAwait(false);
+                ack?.TryAnswer([true]); // subscribed: what is sent to the channel from now on reaches the client
                 succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Subscribe, socket, channel: command.Channel).ConfigureAwait(false);
                 Log(succeeded, session, "subscribe", null, command.Channel);
                 break;
             case InboundCommandKind.Unsubscribe:
                 membership.Unsubscribe(session, command.Channel!);
+                ack?.TryAnswer([true]);
                 succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Unsubscribe, socket, channel: command.Channel).ConfigureAwait(false);
                 Log(succeeded, session, "unsubscribe", null, command.Channel);
                 break;
+            case InboundCommandKind.Event:
+                succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Event, socket, command.Message ?? FirstOf(command.Args), eventName: command.EventName,
+                    args: command.Args ?? [], ack: ack).ConfigureAwait(false);
+                break;
             default:
-                succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Message, socket, command.Message).ConfigureAwait(false);
+                succeeded = await dispatcher.DispatchAsync(SocketIoEvent.Message, socket, command.Message, args: command.Args, ack: ack).ConfigureAwait(false);
                 Log(succeeded, session, "message", command.Message, null);
                 break;
         }
 
         return succeeded;
     }
+
+    private static Newtonsoft.Json.Linq.JToken? FirstOf(Newtonsoft.Json.Linq.JToken[]? args) => args is { Length: > 0 } ? args[0] : null;
 
     private void Log(bool succeeded, Session session, string type, Newtonsoft.Json.Linq.JToken? message, string? channel)
     {
@@ -260,6 +295,9 @@ internal sealed partial class SocketIoServer : ISessionStarter
 
     [LoggerMessage(230, LogLevel.Debug, "Session {SessionId} may not subscribe to {Channel}: an [Authorize] OnSubscribe handler refused it, or its name cannot be matched against the handlers' channel patterns in time.")]
     private partial void LogSubscriptionRefused(string sessionId, string channel);
+
+    [LoggerMessage(231, LogLevel.Debug, "The connection of socket {SessionId} was refused by its OnConnect handlers: {Reason}")]
+    private partial void LogConnectionRefused(string sessionId, string reason);
 
     [LoggerMessage(220, LogLevel.Error, "The loop of session {SessionId} failed; the session was ended.")]
     private partial void LogLoopFailed(Exception exception, string sessionId);
