@@ -22,7 +22,8 @@ public static class V5TestServer
             builder =>
             {
                 builder.Services.AddSocketIoChannels(options => ConfigureOptions(options, recovery))
-                    .AddEventHandler<V5TestHandlers>();
+                    .AddEventHandler<V5TestHandlers>()
+                    .AddEventHandler<V5AdminHandlers>();
             },
             app =>
             {
