@@ -60,6 +60,19 @@ public static class SocketIoChannelsServiceCollectionExtensions
                 MaxInboundChars = options.MaxQueuedInboundBytes,
             };
         });
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<SocketIoOptions>>().Value;
+            return new EngineIoTimings(provider.GetRequiredService<TimeProvider>(), options.PingInterval, options.PingTimeout, options.ConnectTimeout,
+                (int)options.MaxMessageSize, options.MaxQueuedFrames)
+            {
+                SubscribeEventName = options.SubscribeEventName,
+                UnsubscribeEventName = options.UnsubscribeEventName,
+            };
+        });
+        services.AddSingleton<EngineIoSessionStore>();
+        services.AddSingleton<EngineIoPollingTransport>();
+        services.AddSingleton<EngineIoWebSocketTransport>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<SessionSweeper>();
         services.AddSingleton<ChannelRegistry<Session>>();

@@ -15,17 +15,19 @@ internal sealed partial class SocketIoHostedService : IHostedLifecycleService
     private readonly SessionSweeper sweeper;
     private readonly SocketIoBroadcaster broadcaster;
     private readonly HandlerRegistry handlers;
+    private readonly EngineIoSessionStore engineIo;
     private readonly ILogger<SocketIoHostedService> logger;
     private readonly CancellationTokenSource stopping = new();
     private Task? sweep;
 
     public SocketIoHostedService(SocketIoServer server, SessionSweeper sweeper, SocketIoBroadcaster broadcaster, HandlerRegistry handlers,
-        ILogger<SocketIoHostedService> logger)
+        EngineIoSessionStore engineIo, ILogger<SocketIoHostedService> logger)
     {
         this.server = server;
         this.sweeper = sweeper;
         this.broadcaster = broadcaster;
         this.handlers = handlers;
+        this.engineIo = engineIo;
         this.logger = logger;
     }
 
@@ -43,7 +45,11 @@ internal sealed partial class SocketIoHostedService : IHostedLifecycleService
 
     /// <summary>Runs before any hosted service stops, so sessions end while Kestrel still serves their
     /// connections: each gets its teardown events and a clean close.</summary>
-    public Task StoppingAsync(CancellationToken cancellationToken) => server.StopAsync(cancellationToken);
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        await server.StopAsync(cancellationToken).ConfigureAwait(false);
+        engineIo.EndAll(); // their sockets ended above; now their connections close
+    }
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -52,6 +58,7 @@ internal sealed partial class SocketIoHostedService : IHostedLifecycleService
         try
         {
             await server.StopAsync(cancellationToken).ConfigureAwait(false);
+            engineIo.EndAll();
         }
         finally
         {

@@ -82,6 +82,31 @@ public sealed class SocketIoOptions
     /// client never resumes a session).</summary>
     public TimeSpan WebSocketCloseTimeout { get; set; } = TimeSpan.Zero;
 
+    /// <summary>How often the server pings a Socket.IO 5 (Engine.IO 4) client: <c>pingInterval</c> of the
+    /// handshake. Default 25 s, as node.</summary>
+    /// <remarks>Socket.IO 5 only; 0.6 sessions use <see cref="HeartbeatInterval"/>. (django-socketio has no such
+    /// setting: it speaks 0.6 only.)</remarks>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How long a Socket.IO 5 client has to answer a ping before its connection is closed:
+    /// <c>pingTimeout</c> of the handshake. Default 20 s, as node.</summary>
+    /// <remarks>Socket.IO 5 only; 0.6 sessions use <see cref="HeartbeatTimeout"/>.</remarks>
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a Socket.IO 5 client may take, after it opened its connection, to connect to a
+    /// namespace: without a CONNECT by then the connection is closed. Default 45 s, as node.</summary>
+    /// <remarks>Socket.IO 5 only (0.6 has no CONNECT packet).</remarks>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>The event a Socket.IO 5 client subscribes to a channel with: <c>socket.emit("subscribe", "room")</c>.
+    /// Default <c>subscribe</c>.</summary>
+    /// <remarks>django-socketio: the client's <c>socket.subscribe(channel)</c> (<c>__subscribe__</c> on 0.6).</remarks>
+    public string SubscribeEventName { get; set; } = "subscribe";
+
+    /// <summary>The event a Socket.IO 5 client unsubscribes from a channel with. Default <c>unsubscribe</c>.</summary>
+    /// <remarks>django-socketio: the client's <c>socket.unsubscribe(channel)</c> (<c>__unsubscribe__</c> on 0.6).</remarks>
+    public string UnsubscribeEventName { get; set; } = "unsubscribe";
+
     /// <summary>The format of the line logged for each inbound message, subscribe and unsubscribe, with
     /// <c>{KEY}</c> placeholders: <c>REMOTE_ADDR</c>, <c>REQUEST_METHOD</c>, <c>PATH_INFO</c>,
     /// <c>QUERY_STRING</c>, <c>HTTP_*</c> (request headers, e.g. <c>HTTP_USER_AGENT</c>), <c>TIME</c>,

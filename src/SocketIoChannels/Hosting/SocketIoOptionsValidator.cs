@@ -53,6 +53,18 @@ internal sealed class SocketIoOptionsValidator : IValidateOptions<SocketIoOption
         Positive(options.HeartbeatTimeout, nameof(options.HeartbeatTimeout), failures);
         Positive(options.PollDuration, nameof(options.PollDuration), failures);
         Positive(options.PollingCloseTimeout, nameof(options.PollingCloseTimeout), failures);
+        Positive(options.PingInterval, nameof(options.PingInterval), failures);
+        Positive(options.PingTimeout, nameof(options.PingTimeout), failures);
+        Positive(options.ConnectTimeout, nameof(options.ConnectTimeout), failures);
+        if (string.IsNullOrEmpty(options.SubscribeEventName) || string.IsNullOrEmpty(options.UnsubscribeEventName))
+        {
+            failures.Add("SocketIo:SubscribeEventName and SocketIo:UnsubscribeEventName must name events (e.g. \"subscribe\", \"unsubscribe\").");
+        }
+        else if (options.SubscribeEventName == options.UnsubscribeEventName || options.SubscribeEventName == "message" || options.UnsubscribeEventName == "message")
+        {
+            failures.Add($"SocketIo:SubscribeEventName (\"{options.SubscribeEventName}\") and SocketIo:UnsubscribeEventName (\"{options.UnsubscribeEventName}\") must differ from each other and from \"message\".");
+        }
+
         if (options.WebSocketCloseTimeout < TimeSpan.Zero)
         {
             failures.Add($"SocketIo:WebSocketCloseTimeout must not be negative (was {options.WebSocketCloseTimeout}).");

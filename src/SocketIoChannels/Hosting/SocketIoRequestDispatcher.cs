@@ -25,10 +25,15 @@ internal sealed partial class SocketIoRequestDispatcher
     private readonly OriginPolicy origins;
     private readonly ILogger<SocketIoRequestDispatcher> logger;
     private readonly SocketIoMetrics metrics;
+    private readonly EngineIoPollingTransport engineIoPolling;
+    private readonly EngineIoWebSocketTransport engineIoWebSocket;
 
     public SocketIoRequestDispatcher(SocketIoServer server, ClientScript clientScript, IEnumerable<ISocketIoTransport> transports,
+        EngineIoPollingTransport engineIoPolling, EngineIoWebSocketTransport engineIoWebSocket,
         IOptions<SocketIoOptions> options, SocketIoMetrics metrics, ILogger<SocketIoRequestDispatcher> logger)
     {
+        this.engineIoPolling = engineIoPolling;
+        this.engineIoWebSocket = engineIoWebSocket;
         this.metrics = metrics;
         this.server = server;
         this.clientScript = clientScript;
@@ -41,13 +46,14 @@ internal sealed partial class SocketIoRequestDispatcher
         this.logger = logger;
     }
 
-    /// <summary>Whether a path is under <c>/{resource}/</c>: the requests the WebSocket middleware is added for.</summary>
+    /// <summary>Whether a path is under <c>/{resource}/</c>, the root itself included (Engine.IO): the requests the
+    /// WebSocket middleware is added for.</summary>
     public bool IsUnderResource(PathString path)
     {
         var value = path.Value;
         return value is not null
             && value.StartsWith(resourcePrefix, StringComparison.Ordinal)
-            && value.Length > resourcePrefix.Length + 1
+            && value.Length > resourcePrefix.Length
             && value[resourcePrefix.Length] == '/';
     }
 
@@ -59,13 +65,18 @@ internal sealed partial class SocketIoRequestDispatcher
         var path = context.Request.Path.Value;
         if (path is null
             || !path.StartsWith(resourcePrefix, StringComparison.Ordinal)
-            || path.Length <= resourcePrefix.Length + 1
+            || path.Length <= resourcePrefix.Length
             || path[resourcePrefix.Length] != '/')
         {
             return null;
         }
 
         var rest = path[(resourcePrefix.Length + 1)..];
+        if (rest.Length == 0)
+        {
+            // The resource root: Engine.IO 4 (docs/protocol-v5.md §1.1); the 0.6 paths are below it.
+            return HandleEngineIo(context);
+        }
         if (rest == "socket.io.js")
         {
             if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))

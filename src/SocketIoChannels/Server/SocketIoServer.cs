@@ -58,7 +58,16 @@ internal sealed partial class SocketIoServer : ISessionStarter
             return null;
         }
 
-        var session = store.Create(transport, request);
+        return Start(store.Create(transport, request));
+    }
+
+    /// <summary>Creates a Socket.IO 5 socket for a CONNECT and starts its loop. Returns <see langword="null"/> when
+    /// the host is stopping.</summary>
+    public Session? StartSocket(EngineIoSession engine, string nsp, Newtonsoft.Json.Linq.JObject? auth) =>
+        stopping ? null : Start(store.CreateSocket(engine, nsp, auth));
+
+    private Session Start(Session session)
+    {
         broadcaster.Backplane.SessionStarted();
         lock (loops)
         {
@@ -85,7 +94,8 @@ internal sealed partial class SocketIoServer : ISessionStarter
         {
             try
             {
-                if (await HandleEventsAsync(socket).ConfigureAwait(false) && session.EndReason != SessionEndReason.AppShutdown && socket.Refusal is null)
+                if (await HandleEventsAsync(socket).ConfigureAwait(false) && session.EndReason != SessionEndReason.AppShutdown && socket.Refusal is null
+                    && !session.ConnectRefused)
                 {
                     // The client went away (or was disconnected). Not on a handler error with
                     // CloseSessionOnHandlerError, nor when the host stops: django-socketio's view fires on_disconnect
@@ -144,6 +154,9 @@ internal sealed partial class SocketIoServer : ISessionStarter
         {
             return false;
         }
+
+        // A Socket.IO 5 socket: its CONNECT is answered now, ahead of what OnConnect sent (nothing for 0.6).
+        session.AcceptConnect();
 
         while (await session.Inbound.WaitToReadAsync().ConfigureAwait(false))
         {

@@ -1,3 +1,5 @@
+using Newtonsoft.Json.Linq;
+
 namespace SocketIoChannels.Sessions;
 
 /// <summary>Starts the session of a new connection (the server, seen from the transports, which must not depend
@@ -6,4 +8,14 @@ internal interface ISessionStarter
 {
     /// <summary>Starts a session on <paramref name="transport"/>; <see langword="null"/> while the host is stopping.</summary>
     Session? StartSession(string transport, SocketIoRequest request);
+
+    /// <summary>Starts a Socket.IO 5 socket in <paramref name="nsp"/> of <paramref name="engine"/> (its CONNECT
+    /// arrived, with the payload <paramref name="auth"/>); <see langword="null"/> while the host is stopping. The
+    /// server loop answers the CONNECT with <see cref="Session.AcceptConnect"/> or <see cref="Session.RefuseConnect"/>
+    /// once OnConnect ran.</summary>
+    Session? StartSocket(EngineIoSession engine, string nsp, JObject? auth);
+
+    /// <summary>Whether a handler class serves <paramref name="nsp"/>: a CONNECT to another namespace is refused
+    /// with CONNECT_ERROR "Invalid namespace".</summary>
+    bool HasNamespace(string nsp);
 }

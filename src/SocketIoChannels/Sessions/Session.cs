@@ -8,15 +8,14 @@ namespace SocketIoChannels.Sessions;
 /// inbound queue of client commands, the lease of the one attached transport connection, and the heartbeat and
 /// expiry state that the <see cref="SessionSweeper"/> drives. No timer of its own.
 /// </summary>
-internal sealed partial class Session
+internal sealed partial class Session : ITransportSession
 {
     private readonly object gate = new();
-    private readonly SessionQueue<byte[]> outbound;
+    private readonly SessionOutbox outbox;
     private readonly SessionQueue<InboundBatch> inbound;
     private readonly ISessionOwner owner;
     private readonly SessionTimings timings;
     private Dictionary<string, object?>? context; // created on first use: most idle sessions never need one
-    private TransportLease? lease;
     private CancellationTokenSource? ended;
     private long closedAt;
     private long heartbeatCounter;
@@ -32,6 +31,11 @@ internal sealed partial class Session
     internal static Action<Session>? AfterTickDecision;
 
     public Session(string id, string transport, SocketIoRequest request, SessionTimings timings, ISessionOwner owner, long now)
+        : this(id, transport, request, timings, owner, now, engine: null)
+    {
+    }
+
+    private Session(string id, string transport, SocketIoRequest request, SessionTimings timings, ISessionOwner owner, long now, EngineIoSession? engine)
     {
         Id = id;
         Transport = transport;
@@ -40,11 +44,18 @@ internal sealed partial class Session
         this.owner = owner;
         closedAt = now;
         StartedAt = now;
-        outbound = new SessionQueue<byte[]>(timings.MaxQueuedFrames, initialSize: 4);
+        outbox = new SessionOutbox(gate, timings.MaxQueuedFrames);
         inbound = new SessionQueue<InboundBatch>(timings.MaxInboundPayloads, initialSize: 1, static batch => batch.Size, timings.MaxInboundChars);
-
-        // The first frame of every session is its id (docs/protocol-0.6.md §2.3); nothing may go before it.
-        outbound.TryWrite(FrameCodec.EncodeText(id));
+        this.engine = engine;
+        if (engine is null)
+        {
+            // The first frame of every 0.6 session is its id (docs/protocol-0.6.md §2.3); nothing may go before it.
+            outbox.Queue.TryWrite(FrameCodec.EncodeText(id));
+        }
+        else
+        {
+            Protocol = SessionProtocol.SocketIo5;
+        }
     }
 
     public string Id { get; }
@@ -73,7 +84,7 @@ internal sealed partial class Session
 
     public SessionEndReason EndReason { get; private set; }
 
-    public ChannelReader<byte[]> Outbound => outbound;
+    public ChannelReader<byte[]> Outbound => outbox.Queue;
 
     public ChannelReader<InboundBatch> Inbound => inbound;
 
@@ -102,7 +113,12 @@ internal sealed partial class Session
     /// Returns <see langword="false"/> when the frame was not queued.</summary>
     public bool TryEnqueue(byte[] frame)
     {
-        if (outbound.TryWrite(frame))
+        if (engine is not null)
+        {
+            return TryEnqueueV5(frame);
+        }
+
+        if (outbox.Queue.TryWrite(frame))
         {
             return true;
         }
@@ -120,7 +136,7 @@ internal sealed partial class Session
     public bool TryEnqueue(OutboundMessage message) => Protocol switch
     {
         SessionProtocol.SocketIo06 => TryEnqueue(message.Frame06),
-        _ => throw new NotSupportedException("Socket.IO 5 sockets are not wired to an Engine.IO session yet."),
+        _ => TryEnqueuePackets(message.PacketsV5(Namespace)),
     };
 
     /// <summary>The channels of this session and its client's claims (changed through
@@ -129,100 +145,6 @@ internal sealed partial class Session
 
     /// <summary>The channels of this session in subscription order (a copy).</summary>
     public string[] GetChannels() => Channels.ToArray();
-
-    /// <summary>Takes the payload of one transport message (a WebSocket message, a POST's <c>data</c>): heartbeat
-    /// echoes are handled at once, every other command is queued for the session loop in order. Waits when the
-    /// loop is behind (<see cref="SessionTimings.MaxInboundPayloads"/> payloads or
-    /// <see cref="SessionTimings.MaxInboundChars"/> of text wait for it): back-pressure on this client only, whose
-    /// receive loop or POST waits, never an unbounded buffer. Throws <see cref="InvalidPayloadException"/> when the
-    /// payload is malformed or over a limit: then none of it is used. Returns a problem when the session ended
-    /// before the commands were queued.</summary>
-    public ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, CancellationToken cancellationToken) =>
-        ReceiveAsync(payload, normalizeNewlines, keepDecodedOnMalformed: false, cancellationToken);
-
-    /// <summary>As <see cref="ReceiveAsync(string, bool, CancellationToken)"/>; with
-    /// <paramref name="keepDecodedOnMalformed"/> (POSTs), broken framing keeps the frames before it and the returned
-    /// problem says what was dropped.</summary>
-    public async ValueTask<string?> ReceiveAsync(string payload, bool normalizeNewlines, bool keepDecodedOnMalformed, CancellationToken cancellationToken)
-    {
-        var parsed = ParsePayload(payload, normalizeNewlines, keepDecodedOnMalformed, out var dropped);
-        if (parsed is not { } batch || inbound.TryWrite(batch))
-        {
-            return dropped;
-        }
-
-        // Full (or ended). While this client waits for its own backlog, the server reads nothing more from it: a
-        // heartbeat echo it sent meanwhile sits unread behind this payload. Its echo timeout stops for that time
-        // (see Tick) and starts again once the payload went in.
-        lock (gate)
-        {
-            receivesWaiting++;
-        }
-
-        try
-        {
-            await inbound.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            return "the session ended before its messages were handled";
-        }
-        finally
-        {
-            lock (gate)
-            {
-                receivesWaiting--;
-                if (awaitingEcho)
-                {
-                    heartbeatSentAt = Math.Max(heartbeatSentAt, timings.Now());
-                }
-            }
-        }
-
-        return dropped;
-    }
-
-    /// <summary>Decodes a payload (all or nothing, see <see cref="InboundPayload"/>) and handles its heartbeat
-    /// echoes. Returns its commands, or <see langword="null"/> when it has none. Synchronous, so that it can use
-    /// this thread's <see cref="DecodeScratch"/> lists: a payload of one command allocates no list and no array.</summary>
-    private InboundBatch? ParsePayload(string payload, bool normalizeNewlines, bool keepDecodedOnMalformed, out string? dropped)
-    {
-        var (frames, commands) = DecodeScratch.Rent();
-        try
-        {
-            dropped = InboundPayload.Parse(payload, normalizeNewlines, timings.Limits, frames, commands, keepDecodedOnMalformed);
-            if (Channels.TryClaim(commands, timings.Limits.MaxChannelsPerSession) is { } problem)
-            {
-                throw new InvalidPayloadException("Payload refused: " + problem + ".", overLimit: true);
-            }
-
-            foreach (var frame in frames)
-            {
-                if (frame.Kind == FrameKind.Heartbeat)
-                {
-                    OnHeartbeatEcho(frame.Text);
-                }
-            }
-
-            return commands.Count > 0 ? InboundBatch.From(commands, payload.Length) : null;
-        }
-        finally
-        {
-            DecodeScratch.Return(frames, commands);
-        }
-    }
-
-    private void OnHeartbeatEcho(string counterText)
-    {
-        lock (gate)
-        {
-            if (awaitingEcho && long.TryParse(counterText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var counter) && counter == heartbeatCounter)
-            {
-                awaitingEcho = false;
-                heartbeatDueAt = timings.Now() + timings.HeartbeatInterval;
-            }
-        }
-    }
 
     /// <summary>Attaches a transport connection, superseding the one attached before (a newer poll wins). Returns
     /// <see langword="null"/> when the session has ended. <paramref name="cutOff"/>, given by a connection whose
@@ -240,9 +162,8 @@ internal sealed partial class Session
             }
 
             var now = timings.Now();
-            previous = lease;
             created = new TransportLease(isPoll, now, timings.TimeProvider, cutOff, cutOffState);
-            lease = created;
+            previous = outbox.Replace(created);
             streaming = !isPoll;
             if (streaming && !awaitingEcho)
             {
@@ -262,12 +183,11 @@ internal sealed partial class Session
         CancellationTokenSource? endedSource = null;
         lock (gate)
         {
-            if (!ReferenceEquals(lease, detached))
+            if (!outbox.Release(detached))
             {
                 return;
             }
 
-            lease = null;
             closedAt = timings.Now();
             if (state == 0 && (detached.IsPoll ? timings.PollingCloseTimeout : timings.StreamingCloseTimeout) <= 0
                 && MarkEnded(SessionEndReason.Normal, out current, out endedSource))
@@ -304,7 +224,7 @@ internal sealed partial class Session
     // attaches, so none is taken and then ended under it.
     private bool MarkEnded(SessionEndReason reason, out TransportLease? current, out CancellationTokenSource? endedSource)
     {
-        current = lease;
+        current = outbox.Lease;
         endedSource = ended;
         if (state != 0)
         {
@@ -321,7 +241,7 @@ internal sealed partial class Session
         // Completing the queue lets the attached connection send what is left and close, within the close-handshake
         // timeout (a client that stopped reading is then cut off); a dropped client (slow, silent) is cut off at
         // once instead.
-        outbound.TryComplete();
+        outbox.Queue.TryComplete();
         inbound.TryComplete();
         if (reason is SessionEndReason.SlowConsumer or SessionEndReason.Timeout)
         {
@@ -336,6 +256,12 @@ internal sealed partial class Session
         // End may be called by a broadcast (slow consumer) that must not wait for anyone's handler.
         _ = endedSource?.CancelAsync();
 
+        if (engine is not null)
+        {
+            CancelPendingAcks();
+            engine.OnSocketEnded(this);
+        }
+
         owner.OnEnded(this);
     }
 
@@ -349,11 +275,12 @@ internal sealed partial class Session
         byte[]? heartbeat = null;
         lock (gate)
         {
-            if (state != 0)
+            if (state != 0 || engine is not null)
             {
-                return;
+                return; // a Socket.IO 5 socket: its Engine.IO session has the heartbeat and the connection
             }
 
+            var lease = outbox.Lease;
             if (lease is null)
             {
                 var closeTimeout = streaming ? timings.StreamingCloseTimeout : timings.PollingCloseTimeout;

@@ -88,6 +88,27 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
         }
     }
 
+    /// <summary>Queues all of <paramref name="items"/> together, next to each other, or none of them (when they do
+    /// not all fit or the queue is completed); never waits.</summary>
+    public bool TryWriteAll(ReadOnlySpan<T> items)
+    {
+        lock (Gate)
+        {
+            if (completed || count + items.Length > capacity)
+            {
+                return false;
+            }
+
+            foreach (var item in items)
+            {
+                Enqueue(item);
+            }
+
+            WakeReader(true);
+            return true;
+        }
+    }
+
     /// <summary>Queues an item, waiting while the queue is full. Throws <see cref="ChannelClosedException"/> when
     /// the queue is completed.</summary>
     public async ValueTask WriteAsync(T item, CancellationToken cancellationToken)

@@ -42,6 +42,21 @@ internal sealed partial class SessionStore : ISessionOwner
         }
     }
 
+    /// <summary>Creates the Socket.IO 5 socket of a CONNECT to <paramref name="nsp"/> on <paramref name="engine"/>.</summary>
+    public Session CreateSocket(EngineIoSession engine, string nsp, Newtonsoft.Json.Linq.JObject? auth)
+    {
+        while (true)
+        {
+            var session = Session.ForSocket(SessionIdGenerator.Create(IdPrefix), engine, nsp, auth, Timings, this);
+            if (sessions.TryAdd(session.Id, session))
+            {
+                LogSessionStarted(session.Id, session.Transport);
+                metrics.SessionStarted(session.Transport);
+                return session;
+            }
+        }
+    }
+
     public Session? Find(string id) =>
         sessions.TryGetValue(id, out var session) && session.IsAlive ? session : null;
 

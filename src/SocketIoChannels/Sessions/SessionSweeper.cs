@@ -2,27 +2,36 @@ using Microsoft.Extensions.Logging;
 
 namespace SocketIoChannels.Sessions;
 
-/// <summary>The one periodic loop that drives heartbeats, poll durations and expiry of all sessions.</summary>
+/// <summary>The one periodic loop that drives heartbeats, poll durations and expiry of all sessions,
+/// and the pings and timeouts of the Engine.IO sessions.</summary>
 internal sealed partial class SessionSweeper
 {
     private readonly SessionStore store;
+    private readonly EngineIoSessionStore? engineIo;
     private readonly ILogger<SessionSweeper> logger;
 
-    public SessionSweeper(SessionStore store, ILogger<SessionSweeper> logger)
+    public SessionSweeper(SessionStore store, EngineIoSessionStore? engineIo, ILogger<SessionSweeper> logger)
     {
         this.store = store;
+        this.engineIo = engineIo;
         this.logger = logger;
     }
 
+    /// <summary>How often the sweep runs: often enough for the 0.6 timings and the Engine.IO ones.</summary>
+    public TimeSpan Interval => engineIo is null || store.Timings.SweepInterval <= engineIo.Timings.SweepInterval
+        ? store.Timings.SweepInterval
+        : engineIo.Timings.SweepInterval;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(store.Timings.SweepInterval, store.Timings.TimeProvider);
+        using var timer = new PeriodicTimer(Interval, store.Timings.TimeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
                 {
+                    engineIo?.Sweep();
                     await store.SweepAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)

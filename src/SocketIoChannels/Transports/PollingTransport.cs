@@ -76,8 +76,8 @@ internal abstract partial class PollingTransport : HttpTransport
 
     /// <summary>Waits for frames until the poll duration passes, a newer poll takes over or the client goes away,
     /// then takes what is queued (nothing when superseded or aborted). Waits first for the batch of the poll before
-    /// this one, which may come back to the queue.</summary>
-    private static async Task<(byte[][] Frames, int Count)> TakeFramesAsync(HttpContext context, Session session, TransportLease lease)
+    /// this one, which may come back to the queue. Frames taken are in an array of the shared pool.</summary>
+    internal static async Task<(byte[][] Frames, int Count)> TakeFramesAsync(HttpContext context, ITransportSession session, TransportLease lease)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(lease.Token, context.RequestAborted);
         while (true)

@@ -8,7 +8,9 @@ namespace SocketIoChannels.Transports;
 
 /// <summary>
 /// RFC 6455 through ASP.NET Core's <see cref="WebSocket"/>, for Socket.IO 0.6: text messages, everything queued as
-/// one message; a receive that holds no buffer while idle (zero-byte reads).
+/// one message; a receive that holds no buffer while idle (zero-byte reads). For Engine.IO 4
+/// (docs/protocol-v5.md §1.3) each queued packet is one message instead, text or binary (a queued binary packet
+/// without its <c>b</c>), and binary messages are received too.
 /// </summary>
 internal sealed class Rfc6455Framing : IWebSocketFraming
 {
@@ -17,20 +19,35 @@ internal sealed class Rfc6455Framing : IWebSocketFraming
     private readonly WebSocket socket;
     private readonly HttpContext context;
     private readonly long maxMessageSize;
+    private readonly bool engineIo;
 
-    public Rfc6455Framing(WebSocket socket, HttpContext context, long maxMessageSize)
+    public Rfc6455Framing(WebSocket socket, HttpContext context, long maxMessageSize, bool engineIo = false)
     {
         this.socket = socket;
         this.context = context;
         this.maxMessageSize = maxMessageSize;
+        this.engineIo = engineIo;
     }
 
-    public string Name => "WebSocket";
+    public string Name => engineIo ? "Engine.IO WebSocket" : "WebSocket";
 
     public string DescribeClose(WebSocketCloseStatus status) => ((int)status).ToString(CultureInfo.InvariantCulture);
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte[]> frames, int length)
     {
+        if (engineIo)
+        {
+            for (var i = 0; i < frames.Length; i++)
+            {
+                var packet = frames.Span[i];
+                var binary = Protocol.EngineIoCodec.IsQueuedBinary(packet);
+                await socket.SendAsync(binary ? packet.AsMemory(1) : packet, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
+                    endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         if (frames.Length == 1)
         {
             // One frame: send the shared encoded bytes as they are, no copy.
@@ -72,12 +89,13 @@ internal sealed class Rfc6455Framing : IWebSocketFraming
                 return WebSocketInbound.ClientClosed;
             }
 
-            if (first.MessageType == WebSocketMessageType.Binary)
+            var binary = first.MessageType == WebSocketMessageType.Binary;
+            if (binary && !engineIo)
             {
                 return WebSocketInbound.Invalid(WebSocketCloseStatus.InvalidMessageType, "Socket.IO 0.6 messages are text frames.");
             }
 
-            return await ReceiveTextAsync(first.EndOfMessage, cancellationToken).ConfigureAwait(false);
+            return await ReceiveMessageAsync(first.EndOfMessage, binary, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -95,7 +113,7 @@ internal sealed class Rfc6455Framing : IWebSocketFraming
         }
     }
 
-    private async ValueTask<WebSocketInbound> ReceiveTextAsync(bool endOfMessage, CancellationToken cancellationToken)
+    private async ValueTask<WebSocketInbound> ReceiveMessageAsync(bool endOfMessage, bool binary, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunk);
         var length = 0;
@@ -128,6 +146,11 @@ internal sealed class Rfc6455Framing : IWebSocketFraming
                 {
                     return TooBig();
                 }
+            }
+
+            if (binary)
+            {
+                return WebSocketInbound.BinaryMessage(buffer.AsSpan(0, length).ToArray());
             }
 
             try

@@ -30,12 +30,12 @@ internal sealed class WebSocketConnection
     private static readonly Action<object?> CutOffConnection = static state => ((IWebSocketFraming)state!).Abort();
 
     private readonly IWebSocketFraming framing;
-    private readonly Session session;
+    private readonly ITransportSession session;
     private readonly TransportLease lease;
     private readonly TransportRequest request;
     private readonly ILogger logger;
 
-    private WebSocketConnection(IWebSocketFraming framing, Session session, TransportLease lease, TransportRequest request, ILogger logger)
+    private WebSocketConnection(IWebSocketFraming framing, ITransportSession session, TransportLease lease, TransportRequest request, ILogger logger)
     {
         this.framing = framing;
         this.session = session;
@@ -46,9 +46,13 @@ internal sealed class WebSocketConnection
 
     /// <summary>Attaches the connection to its session (a new one unless the request named one) and serves it
     /// until it ends.</summary>
-    public static async Task RunAsync(IWebSocketFraming framing, TransportRequest request, ILogger logger)
+    public static Task RunAsync(IWebSocketFraming framing, TransportRequest request, ILogger logger) =>
+        RunAsync(framing, request.Session ?? request.CreateSession(), request, logger);
+
+    /// <summary>Attaches the connection to <paramref name="session"/> (a 0.6 session or an Engine.IO session;
+    /// <see langword="null"/> while the host is stopping) and serves it until it ends.</summary>
+    public static async Task RunAsync(IWebSocketFraming framing, ITransportSession? session, TransportRequest request, ILogger logger)
     {
-        var session = request.Session ?? request.CreateSession();
         var lease = session?.Attach(isPoll: false, CutOffConnection, framing);
         if (session is null || lease is null)
         {
@@ -231,7 +235,7 @@ internal sealed class WebSocketConnection
         while (true)
         {
             var inbound = await framing.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            if (inbound.Kind != WebSocketInboundKind.Text)
+            if (inbound.Kind is not (WebSocketInboundKind.Text or WebSocketInboundKind.Binary))
             {
                 if (inbound.Kind is WebSocketInboundKind.Ended or WebSocketInboundKind.ClosedByFraming && inbound.Reason is { } reason)
                 {
@@ -245,7 +249,7 @@ internal sealed class WebSocketConnection
             string? problem;
             try
             {
-                problem = await session.ReceiveAsync(inbound.Text!, normalizeNewlines: false, cancellationToken).ConfigureAwait(false);
+                problem = await session.ReceiveMessageAsync(inbound.Text, inbound.Binary, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidPayloadException exception)
             {

@@ -2,11 +2,15 @@ using System.Net.WebSockets;
 
 namespace SocketIoChannels.Transports;
 
-/// <summary>What <see cref="IWebSocketFraming.ReceiveAsync"/> read: a text message, the client's close, the end
-/// of the connection, or a message that breaks the flavour's rules (with the close that says why).</summary>
-internal readonly record struct WebSocketInbound(WebSocketInboundKind Kind, string? Text = null, int Length = 0, WebSocketCloseStatus Status = default, string? Reason = null)
+/// <summary>What <see cref="IWebSocketFraming.ReceiveAsync"/> read: a text (or, on Engine.IO, binary) message, the
+/// client's close, the end of the connection, or a message that breaks the flavour's rules (with the close that says
+/// why).</summary>
+internal readonly record struct WebSocketInbound(WebSocketInboundKind Kind, string? Text = null, int Length = 0, WebSocketCloseStatus Status = default, string? Reason = null, byte[]? Binary = null)
 {
     public static WebSocketInbound Message(string text, int length) => new(WebSocketInboundKind.Text, text, length);
+
+    /// <summary>A binary message (Engine.IO only).</summary>
+    public static WebSocketInbound BinaryMessage(byte[] bytes) => new(WebSocketInboundKind.Binary, Length: bytes.Length, Binary: bytes);
 
     public static WebSocketInbound ClientClosed { get; } = new(WebSocketInboundKind.ClientClosed);
 

@@ -4,6 +4,7 @@ namespace SocketIoChannels.Transports;
 internal enum WebSocketInboundKind
 {
     Text,
+    Binary,
     ClientClosed,
     Ended,
     ClosedByFraming,

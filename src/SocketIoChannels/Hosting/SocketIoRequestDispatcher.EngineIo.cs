@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Newtonsoft.Json.Linq;
+using SocketIoChannels.Sessions;
+using SocketIoChannels.Transports;
+
+namespace SocketIoChannels.Hosting;
+
+/// <summary>Requests to the resource root: Engine.IO 4 (docs/protocol-v5.md §1.1). Refusals are HTTP 400 with
+/// node's JSON bodies.</summary>
+internal sealed partial class SocketIoRequestDispatcher
+{
+    private Task HandleEngineIo(HttpContext context)
+    {
+        var query = context.Request.Query;
+        if (query["EIO"] != "4")
+        {
+            return RefuseEngineIoAsync(context, new EngineIoException(EngineIoException.UnsupportedProtocolVersion,
+                "EIO must be 4 (Socket.IO 0.6 clients use the paths below the resource)."));
+        }
+
+        var transport = query["transport"].ToString();
+        if (transport is not (EngineIoSession.PollingTransportName or EngineIoSession.WebSocketTransportName))
+        {
+            return RefuseEngineIoAsync(context, new EngineIoException(EngineIoException.TransportUnknown, "transport must be polling or websocket."));
+        }
+
+        if (origins.Refuse(context.Request) is { } refusedOrigin)
+        {
+            LogOriginRefused(transport, refusedOrigin);
+            return RefuseOriginAsync(context, transport, refusedOrigin);
+        }
+
+        var sid = query["sid"].ToString();
+        var request = new TransportRequest
+        {
+            Session = null,
+            Rest = [],
+            TransportName = transport,
+            Context = context,
+            SessionStarter = server,
+            Snapshot = RequestSnapshot.Take,
+            MaxMessageSize = maxMessageSize,
+            Metrics = metrics,
+        };
+
+        return ProcessEngineIoAsync(context, transport, sid.Length > 0 ? sid : null, request);
+    }
+
+    private async Task ProcessEngineIoAsync(HttpContext context, string transport, string? sid, TransportRequest request)
+    {
+        try
+        {
+            await (transport == EngineIoSession.PollingTransportName
+                ? engineIoPolling.ProcessRequestAsync(context, request, sid)
+                : engineIoWebSocket.ProcessRequestAsync(context, request, sid)).ConfigureAwait(false);
+        }
+        catch (EngineIoException exception)
+        {
+            await RefuseEngineIoAsync(context, exception).ConfigureAwait(false);
+        }
+        catch (TransportException exception)
+        {
+            LogClientError(transport, exception.StatusCode, exception.Message);
+            await WriteErrorAsync(context, exception.StatusCode, exception.Message).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            LogClientError(transport, exception.StatusCode, exception.Message);
+            await WriteErrorAsync(context, exception.StatusCode, exception.Message).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: control flow, not an error.
+        }
+    }
+
+    /// <summary>HTTP 400 with node's body <c>{"code":N,"message":"…"}</c>, and CORS so a page can read it.</summary>
+    private Task RefuseEngineIoAsync(HttpContext context, EngineIoException exception)
+    {
+        LogEngineIoRefused(exception.Code, exception.CodeMessage, exception.Message);
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        context.Response.Clear();
+        EngineIoPollingTransport.AddCorsHeaders(context);
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.ContentType = "application/json";
+        var body = new JObject { ["code"] = exception.Code, ["message"] = exception.CodeMessage };
+        return context.Response.WriteAsync(body.ToString(Newtonsoft.Json.Formatting.None), context.RequestAborted);
+    }
+
+    [LoggerMessage(21, LogLevel.Debug, "An Engine.IO request was refused with code {Code} ({CodeMessage}): {Detail}")]
+    private partial void LogEngineIoRefused(int code, string codeMessage, string detail);
+}

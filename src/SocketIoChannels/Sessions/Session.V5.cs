@@ -1,0 +1,225 @@
+using System.Text;
+using Newtonsoft.Json.Linq;
+using SocketIoChannels.Protocol;
+
+namespace SocketIoChannels.Sessions;
+
+/// <summary>
+/// A Socket.IO 5 namespace socket (docs/protocol-v5.md §2.2): a session whose connection is its
+/// <see cref="EngineIoSession"/>. Its sends go into the Engine.IO session's queue, all packets of one send together;
+/// until the server loop accepted (or refused) its CONNECT they wait in the socket's own queue, so the CONNECT answer
+/// goes first.
+/// </summary>
+internal sealed partial class Session
+{
+    private readonly EngineIoSession? engine;
+    private volatile bool connectAnswered; // AcceptConnect or RefuseConnect ran: sends go straight to the Engine.IO session
+    private bool endedByEngine; // the client left the namespace, or the Engine.IO session ended: no DISCONNECT to send
+
+    /// <summary>A Socket.IO 5 socket in <paramref name="nsp"/> of <paramref name="engine"/>.</summary>
+    public static Session ForSocket(string id, EngineIoSession engine, string nsp, JObject? auth, SessionTimings timings, ISessionOwner owner) =>
+        new(id, engine.TransportName, engine.Request, timings, owner, timings.Now(), engine)
+        {
+            Namespace = nsp,
+            Auth = auth,
+        };
+
+    /// <summary>The Engine.IO session of a Socket.IO 5 socket; <see langword="null"/> for 0.6 sessions.</summary>
+    public EngineIoSession? EngineIo => engine;
+
+    /// <summary>Set when <see cref="RefuseConnect"/> refused the socket's CONNECT: the loop runs no OnDisconnect.</summary>
+    public bool ConnectRefused { get; private set; }
+
+    /// <summary>The server loop accepted the CONNECT (after OnConnect ran): <c>40{"sid":…}</c> goes to the client,
+    /// then everything OnConnect sent, in order. Nothing for 0.6 sessions (they have no CONNECT) or when already
+    /// answered.</summary>
+    public void AcceptConnect()
+    {
+        if (engine is null)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (connectAnswered || state != 0)
+            {
+                return;
+            }
+
+            var answer = new JObject { ["sid"] = Id };
+            var packets = new List<byte[]>(outbox.Queue.Count + 1)
+            {
+                EngineIoCodec.QueuedText(EngineIoPacketType.Message, SocketIoPacketCodec.Encode(SocketIoPacketType.Connect, Namespace, null, answer)),
+            };
+            while (outbox.Queue.TryRead(out var packet))
+            {
+                packets.Add(packet);
+            }
+
+            connectAnswered = true;
+            if (engine.TryEnqueue(packets.ToArray()))
+            {
+                return;
+            }
+        }
+
+        End(SessionEndReason.SlowConsumer);
+    }
+
+    /// <summary>The server loop refused the CONNECT: <c>44{"message":…,"data":…}</c> goes to the client, what
+    /// OnConnect sent is dropped, and the socket ends without OnDisconnect (<see cref="ConnectRefused"/>). Nothing
+    /// for 0.6 sessions or when already answered.</summary>
+    public void RefuseConnect(string message, JToken? data)
+    {
+        if (engine is null)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (connectAnswered || state != 0)
+            {
+                return;
+            }
+
+            connectAnswered = true;
+            ConnectRefused = true;
+            while (outbox.Queue.TryRead(out _))
+            {
+            }
+
+            engine.TryEnqueue([ConnectError(Namespace, message, data)]);
+        }
+
+        End(SessionEndReason.Error);
+    }
+
+    /// <summary>The CONNECT_ERROR packet, in queue form.</summary>
+    internal static byte[] ConnectError(string nsp, string message, JToken? data)
+    {
+        var error = new JObject { ["message"] = message };
+        if (data is not null)
+        {
+            error["data"] = data;
+        }
+
+        return EngineIoCodec.QueuedText(EngineIoPacketType.Message, SocketIoPacketCodec.Encode(SocketIoPacketType.ConnectError, nsp, null, error));
+    }
+
+    /// <summary>Ends the socket because its client left the namespace or its Engine.IO session ended: no DISCONNECT
+    /// goes to the client.</summary>
+    internal void EndFromEngine(SessionEndReason reason)
+    {
+        lock (gate)
+        {
+            endedByEngine = true;
+        }
+
+        End(reason);
+    }
+
+    /// <summary>Whether the client must be told the socket ended (the server disconnected it).</summary>
+    internal bool ShouldSendDisconnect
+    {
+        get
+        {
+            lock (gate)
+            {
+                return !endedByEngine && !ConnectRefused && connectAnswered;
+            }
+        }
+    }
+
+    /// <summary>Queues the packets of one send (queue form), together; a full queue ends the Engine.IO session (and
+    /// with it this socket) as a slow consumer.</summary>
+    private bool TryEnqueuePackets(byte[][] packets)
+    {
+        if (engine is null)
+        {
+            return false;
+        }
+
+        if (!connectAnswered)
+        {
+            lock (gate)
+            {
+                if (!connectAnswered)
+                {
+                    // Before the CONNECT answer: wait in this socket's queue (bounded like any queue).
+                    if (outbox.Queue.TryWriteAll(packets))
+                    {
+                        return true;
+                    }
+
+                    if (state != 0)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            if (!connectAnswered)
+            {
+                if (End(SessionEndReason.SlowConsumer))
+                {
+                    owner.OnSlowConsumer(this);
+                }
+
+                return false;
+            }
+        }
+
+        return engine.TryEnqueue(packets);
+    }
+
+    /// <summary>A 0.6 frame sent to a Socket.IO 5 socket by a path that still encodes 0.6 frames: its messages go as
+    /// the event <c>message</c>, decoded per recipient (paths should send an <see cref="OutboundMessage"/>).</summary>
+    private bool TryEnqueueV5(byte[] frame)
+    {
+        var frames = new List<InboundFrame>();
+        if (FrameCodec.Decode(Encoding.UTF8.GetString(frame), frames, int.MaxValue, out _) != DecodeResult.Ok)
+        {
+            return false;
+        }
+
+        var queued = true;
+        foreach (var decoded in frames)
+        {
+            JToken? message = decoded.Kind switch
+            {
+                FrameKind.Text => new JValue(decoded.Text),
+                FrameKind.Json => FrameCodec.TryParseJson(decoded.Text, out _),
+                _ => null,
+            };
+            if (decoded.Kind != FrameKind.Heartbeat)
+            {
+                queued &= TryEnqueuePackets(OutboundMessage.ForMessage(message).PacketsV5(Namespace));
+            }
+        }
+
+        return queued;
+    }
+
+    /// <summary>Queues one command of the client for the session loop, waiting while the loop is behind (the same
+    /// back-pressure as 0.6 payloads). Returns a problem when the socket ended first.</summary>
+    internal async ValueTask<string?> EnqueueCommandAsync(InboundCommand command, int size, CancellationToken cancellationToken)
+    {
+        var batch = InboundBatch.From([command], size);
+        if (inbound.TryWrite(batch))
+        {
+            return null;
+        }
+
+        try
+        {
+            await inbound.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            return "the socket ended before its messages were handled";
+        }
+    }
+}
