@@ -43,7 +43,7 @@ public sealed class NodeClientTests(V5ServerFixture fixture) : IClassFixture<V5S
     public async Task DefaultConnectionUpgradesToWebSocketWithoutLosingOrReorderingMessages()
     {
         var client = await fixture.ConnectAsync();
-        Assert.Equal("polling", client.ConnectResult.Value<string>("transport"));
+        Assert.Equal("polling", (await client.StateAsync()).Value<string>("firstTransport"));
 
         // Sent at once, while the upgrade probe runs: every echo arrives, in order.
         const int count = 30;
@@ -60,6 +60,7 @@ public sealed class NodeClientTests(V5ServerFixture fixture) : IClassFixture<V5S
         await client.SendAsync("after the upgrade");
         var all = await client.WaitForAsync("message", count + 1);
         JsonAssert.Equal(new JArray("after the upgrade"), all[count]["args"]!);
+        JsonAssert.Equal(new JArray("websocket"), await client.FirstArgsAsync("upgrade"));
         Assert.DoesNotContain("disconnect", await client.EventNamesAsync());
         await client.DisconnectAsync();
     }

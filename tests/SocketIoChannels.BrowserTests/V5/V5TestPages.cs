@@ -43,6 +43,9 @@ public static class V5TestPages
         window.startV5 = function (options) {
           var socket = io(Object.assign({ forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500 }, unwire(options || {})));
           window.socket = socket;
+          // The Engine.IO socket exists once the manager opened (at once: autoConnect): its first transport and upgrades.
+          h.firstTransport = socket.io.engine.transport.name;
+          socket.io.engine.on('upgrade', function (t) { record('upgrade', [t.name]); });
           socket.on('connect', function () { record('connect', [{ id: socket.id, transport: transportName() }]); });
           socket.on('connect_error', function (e) { record('connect_error', [{ message: e.message, data: e.data === undefined ? null : e.data }]); });
           socket.on('disconnect', function (reason) { record('disconnect', [reason]); });

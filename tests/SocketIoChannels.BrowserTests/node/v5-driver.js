@@ -5,7 +5,8 @@
 // Binary values cross the pipe as {"$bytes": "<base64>"} and are Buffers inside the client.
 //
 // Every client records what it sees, in order: {"name": "...", "args": [...], "ack": bool} for each event
-// (reserved ones too: connect, connect_error, disconnect, reconnect_attempt, reconnect). An event the server
+// (reserved ones too: connect, connect_error, disconnect, reconnect_attempt, reconnect, and upgrade: the first
+// Engine.IO connection's switch to WebSocket). An event the server
 // sends with an ack callback is answered with the reply set by "reply" for that event name, or else with its
 // own arguments (an echo).
 //
@@ -17,7 +18,7 @@
 //   reply      {client, event, args}                -> null (how to answer the server's acks of that event)
 //   waitFor    {client, name, count?, timeoutMs?}    -> every recorded event of that name once count arrived
 //   events     {client}                             -> every recorded event
-//   state      {client}                             -> {connected, id, recovered, transport, active}
+//   state      {client}                             -> {connected, id, recovered, transport, active, firstTransport}
 //   waitState  {client, connected, transport?, timeoutMs?} -> the state once it matches
 //   dropTransport {client}                          -> null: ends the underlying TCP connection without a
 //              close packet, as a network failure would (the client then reconnects by itself)
@@ -73,7 +74,7 @@ function transportOf(socket) {
 
 function stateOf(client) {
   const s = client.socket;
-  return { connected: s.connected, id: s.id ?? null, recovered: s.recovered === true, transport: transportOf(s), active: s.active };
+  return { connected: s.connected, id: s.id ?? null, recovered: s.recovered === true, transport: transportOf(s), active: s.active, firstTransport: client.firstTransport };
 }
 
 // Resolves when test() holds; re-checked on every recorded event and every 20 ms (transport changes are not events).
@@ -106,6 +107,9 @@ function connect(cmd) {
   socket.on('connect', () => record(client, 'connect', [{ id: socket.id, recovered: socket.recovered === true, transport: transportOf(socket) }], false));
   socket.on('connect_error', (err) => record(client, 'connect_error', [{ message: err.message, data: err.data ?? null }], false));
   socket.on('disconnect', (reason) => record(client, 'disconnect', [reason], false));
+  // The Engine.IO socket of this connection (the manager opened it at once): its first transport and upgrades.
+  client.firstTransport = socket.io.engine.transport.name;
+  socket.io.engine.on('upgrade', (t) => record(client, 'upgrade', [t.name], false));
   socket.io.on('reconnect_attempt', (n) => record(client, 'reconnect_attempt', [n], false));
   socket.io.on('reconnect', (n) => record(client, 'reconnect', [n], false));
   socket.onAny((name, ...args) => {
