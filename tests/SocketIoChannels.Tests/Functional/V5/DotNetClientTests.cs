@@ -36,7 +36,11 @@ public sealed class DotNetClientTests(DotNetClientTests.ServerFixture fixture) :
             firstMessage.TrySetResult();
         });
 
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.OnConnected += (_, _) => connected.TrySetResult();
+        client.OnError += (_, e) => connected.TrySetException(new InvalidOperationException("connect error: " + e));
         await client.ConnectAsync().DefaultTimeout();
+        await connected.Task.DefaultTimeout(); // ConnectAsync returns before the CONNECT answer (node's server too)
         Assert.True(client.Connected);
         Assert.False(string.IsNullOrEmpty(client.Id));
 
