@@ -66,6 +66,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
     public Session? StartSocket(EngineIoSession engine, string nsp, Newtonsoft.Json.Linq.JObject? auth) =>
         stopping ? null : Start(store.CreateSocket(engine, nsp, auth));
 
+
     private Session Start(Session session)
     {
         broadcaster.Backplane.SessionStarted();
@@ -94,8 +95,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         {
             try
             {
-                if (await HandleEventsAsync(socket).ConfigureAwait(false) && session.EndReason != SessionEndReason.AppShutdown && socket.Refusal is null
-                    && !session.ConnectRefused)
+                if (await HandleEventsAsync(socket).ConfigureAwait(false) && session.EndReason != SessionEndReason.AppShutdown && socket.Refusal is null)
                 {
                     // The client went away (or was disconnected). Not on a handler error with
                     // CloseSessionOnHandlerError, nor when the host stops: django-socketio's view fires on_disconnect
@@ -154,9 +154,6 @@ internal sealed partial class SocketIoServer : ISessionStarter
         {
             return false;
         }
-
-        // A Socket.IO 5 socket: its CONNECT is answered now, ahead of what OnConnect sent (nothing for 0.6).
-        session.AcceptConnect();
 
         while (await session.Inbound.WaitToReadAsync().ConfigureAwait(false))
         {
