@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using SocketIoChannels.Broadcasting;
 using SocketIoChannels.Diagnostics;
@@ -95,7 +96,14 @@ internal sealed partial class SocketIoServer : ISessionStarter
         {
             try
             {
-                if (await HandleEventsAsync(socket).ConfigureAwait(false) && session.EndReason != SessionEndReason.AppShutdown && socket.Refusal is null)
+                // The session's idle wait is in this frame: each suspended async method is an object per session.
+                var handledAll = await ConnectAsync(socket).ConfigureAwait(false);
+                while (handledAll && await session.Inbound.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    handledAll = await HandleQueuedAsync(socket).ConfigureAwait(false);
+                }
+
+                if (handledAll && session.EndReason != SessionEndReason.AppShutdown && socket.Refusal is null)
                 {
                     // The client went away (or was disconnected). Not on a handler error with
                     // CloseSessionOnHandlerError, nor when the host stops: django-socketio's view fires on_disconnect
@@ -128,11 +136,10 @@ internal sealed partial class SocketIoServer : ISessionStarter
         }
     }
 
-    /// <summary>OnConnect, then each inbound command in order until the session ends. Returns
-    /// <see langword="false"/> when it stopped at a handler error (<see cref="SocketIoOptions.CloseSessionOnHandlerError"/>):
-    /// then nothing after the failing event was handled, as django-socketio's view, which ends its loop at the
-    /// exception.</summary>
-    private async Task<bool> HandleEventsAsync(SocketHandle socket)
+    /// <summary>OnConnect. Returns <see langword="false"/> when it stopped at a handler error
+    /// (<see cref="SocketIoOptions.CloseSessionOnHandlerError"/>): then nothing after the failing event is handled, as
+    /// django-socketio's view, which ends its loop at the exception.</summary>
+    private async ValueTask<bool> ConnectAsync(SocketHandle socket)
     {
         var session = socket.Session;
         var connected = await dispatcher.DispatchAsync(SocketIoEvent.Connect, socket).ConfigureAwait(false);
@@ -150,22 +157,23 @@ internal sealed partial class SocketIoServer : ISessionStarter
 
         // The CONNECT answer, then what OnConnect sent (a Socket.IO 5 socket held it until now); nothing for 0.6.
         session.AcceptConnect();
-        if (!connected && StopAfterHandlerError(session))
-        {
-            return false;
-        }
+        return connected || !StopAfterHandlerError(session);
+    }
 
-        while (await session.Inbound.WaitToReadAsync().ConfigureAwait(false))
+    /// <summary>Each inbound command queued now, in order. Returns <see langword="false"/> when it stopped at a
+    /// handler error, as <see cref="ConnectAsync"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> HandleQueuedAsync(SocketHandle socket)
+    {
+        var session = socket.Session;
+        while (session.Inbound.TryRead(out var commands))
         {
-            while (session.Inbound.TryRead(out var commands))
+            metrics.MessagesReceived(session.Transport, commands.Count);
+            foreach (var command in commands)
             {
-                metrics.MessagesReceived(session.Transport, commands.Count);
-                foreach (var command in commands)
+                if (!await HandleAsync(socket, command).ConfigureAwait(false) && StopAfterHandlerError(session))
                 {
-                    if (!await HandleAsync(socket, command).ConfigureAwait(false) && StopAfterHandlerError(session))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
             }
         }

@@ -9,8 +9,8 @@ internal sealed partial class EngineIoSession
 {
     private int receiving; // 1 while a payload or message is being handled: one at a time, in order
 
-    /// <summary>Takes a POST body: its packets in order. Throws <see cref="InvalidPayloadException"/> (after ending
-    /// the session) when it is malformed.</summary>
+    /// <summary>Takes a POST body: its packets in order. Throws <see cref="InvalidPayloadException"/> when it is
+    /// malformed (the caller ends the session).</summary>
     public async ValueTask<string?> ReceivePayloadAsync(string payload, CancellationToken cancellationToken)
     {
         var packets = new List<EngineIoPacket>();
@@ -90,12 +90,12 @@ internal sealed partial class EngineIoSession
         return ValueTask.FromResult<string?>(null);
     }
 
-    /// <summary>Ends the session on a packet that breaks the protocol, logs why, and returns the exception that
-    /// tells the transport (HTTP 400, or the WebSocket's close).</summary>
+    /// <summary>Logs why a packet breaks the protocol and returns the exception that tells the transport, which ends
+    /// the session: a POST with HTTP 400, a WebSocket with its close (1007) and then the session (it does not
+    /// outlive its WebSocket). Not ended here, so that a WebSocket's close says why before the session's end closes it.</summary>
     private InvalidPayloadException Malformed(string problem)
     {
         owner.OnMalformed(this, problem);
-        End(SessionEndReason.Error);
         return new InvalidPayloadException("Invalid packet: " + problem + ".", overLimit: false);
     }
 }

@@ -229,6 +229,18 @@ internal sealed partial class EngineIoSession : ITransportSession
         }
     }
 
+    /// <summary>Whether a polling GET is attached (held).</summary>
+    public bool IsPollHeld
+    {
+        get
+        {
+            lock (gate)
+            {
+                return outbox.Lease is { IsPoll: true };
+            }
+        }
+    }
+
     /// <summary>Whether polling requests are refused: the session lives on its WebSocket.</summary>
     public bool IsUpgraded
     {
@@ -284,12 +296,13 @@ internal sealed partial class EngineIoSession : ITransportSession
         }
     }
 
-    /// <summary>Ends the session once, and every socket on it: a close packet is queued (a held GET answers it),
+    /// <summary>Ends the session once, and every socket on it: on polling a close packet is queued (a held GET answers it),
     /// the attached connection sends what is left and closes, or is cut off at once when the client was dropped.</summary>
     public bool End(SessionEndReason reason)
     {
         TransportLease? current;
         Session[] ending;
+        bool onWebSocket;
         lock (gate)
         {
             if (state != 0)
@@ -300,12 +313,14 @@ internal sealed partial class EngineIoSession : ITransportSession
             state = 1;
             EndReason = reason;
             current = outbox.Lease;
+            onWebSocket = upgrade == UpgradeState.Upgraded;
             ending = sockets is null ? [] : [.. sockets.Values];
             sockets = null;
         }
 
-        if (reason is not (SessionEndReason.SlowConsumer or SessionEndReason.Timeout))
+        if (!onWebSocket && reason is not (SessionEndReason.SlowConsumer or SessionEndReason.Timeout))
         {
+            // On polling the close is a packet (a WebSocket closes itself once what is queued went out).
             outbox.Queue.TryWrite(ClosePacket);
         }
 
@@ -342,7 +357,7 @@ internal sealed partial class EngineIoSession : ITransportSession
 
             if (!everConnected && now >= connectDeadline)
             {
-                end = SessionEndReason.Timeout;
+                end = SessionEndReason.Normal; // closed, not dropped: a held GET gets the close packet
                 owner.OnConnectTimeout(this);
             }
             else if (awaitingPong)

@@ -164,7 +164,8 @@ internal sealed partial class EngineIoPollingTransport
         }
         catch (InvalidPayloadException exception)
         {
-            // The session ended on it (and logged why).
+            // Any malformed packet ends the session (docs/protocol-v5.md §2.1); the session logged why.
+            session.End(SessionEndReason.Error);
             throw new EngineIoException(EngineIoException.BadRequest, exception.Message);
         }
         finally

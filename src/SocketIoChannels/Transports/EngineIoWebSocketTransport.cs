@@ -71,7 +71,7 @@ internal sealed partial class EngineIoWebSocketTransport
     private async Task<string?> ProbeAsync(Rfc6455Framing framing, EngineIoSession session)
     {
         using var timeout = new CancellationTokenSource(store.Timings.UpgradeTimeout, store.Timings.TimeProvider);
-        var probe = await framing.ReceiveAsync(timeout.Token).ConfigureAwait(false);
+        var probe = await framing.ReceiveAsync(framing.WaitAsync(timeout.Token), timeout.Token).ConfigureAwait(false);
         if (probe is not { Kind: WebSocketInboundKind.Text, Text: "2probe" })
         {
             return "the first message was not 2probe";
@@ -89,7 +89,7 @@ internal sealed partial class EngineIoWebSocketTransport
         session.ProbeAnswered();
         while (true)
         {
-            var next = await framing.ReceiveAsync(timeout.Token).ConfigureAwait(false);
+            var next = await framing.ReceiveAsync(framing.WaitAsync(timeout.Token), timeout.Token).ConfigureAwait(false);
             switch (next)
             {
                 case { Kind: WebSocketInboundKind.Text, Text: "5" }:

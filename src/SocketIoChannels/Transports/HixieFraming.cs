@@ -10,7 +10,7 @@ namespace SocketIoChannels.Transports;
 /// as one text frame; reads are zero-byte reads, so an idle connection holds no buffer. The drafts have no close
 /// codes: a close is <c>0xFF 0x00</c>, and the reason is only logged.
 /// </summary>
-internal sealed class HixieFraming : IWebSocketFraming
+internal sealed class HixieFraming : IWebSocketReceiver<ReadResult>
 {
     private static readonly byte[] CloseFrame = HixieCodec.CloseFrame.ToArray();
     private readonly Stream stream;
@@ -51,39 +51,41 @@ internal sealed class HixieFraming : IWebSocketFraming
         }
     }
 
-    public async ValueTask<WebSocketInbound> ReceiveAsync(CancellationToken cancellationToken)
+    // The next frame may already be in what was read: then there is nothing to wait for.
+    public ValueTask<ReadResult> WaitAsync(CancellationToken cancellationToken) => holding ? default : reader.ReadAsync(cancellationToken);
+
+    public async ValueTask<WebSocketInbound> ReceiveAsync(ValueTask<ReadResult> waited, CancellationToken cancellationToken)
     {
         try
         {
+            if (!holding)
+            {
+                Hold(await waited.ConfigureAwait(false));
+            }
+
             while (true)
             {
-                if (holding)
+                var status = HixieCodec.TryReadFrame(ref pending, ref scanned, maxMessageSize, out var text, out var problem);
+                switch (status)
                 {
-                    var status = HixieCodec.TryReadFrame(ref pending, ref scanned, maxMessageSize, out var text, out var problem);
-                    switch (status)
-                    {
-                        case HixieFrameStatus.Text:
-                            return WebSocketInbound.Message(text!, text!.Length);
-                        case HixieFrameStatus.Close:
-                            Release(pending.Start);
-                            return WebSocketInbound.ClientClosed;
-                        case HixieFrameStatus.Invalid:
-                            Release(pending.Start);
-                            return WebSocketInbound.Invalid(WebSocketCloseStatus.ProtocolError, problem!);
-                    }
-
-                    reader.AdvanceTo(pending.Start, pending.End);
-                    holding = false;
-                    if (completed)
-                    {
-                        return WebSocketInbound.Ended();
-                    }
+                    case HixieFrameStatus.Text:
+                        return WebSocketInbound.Message(text!, text!.Length);
+                    case HixieFrameStatus.Close:
+                        Release(pending.Start);
+                        return WebSocketInbound.ClientClosed;
+                    case HixieFrameStatus.Invalid:
+                        Release(pending.Start);
+                        return WebSocketInbound.Invalid(WebSocketCloseStatus.ProtocolError, problem!);
                 }
 
-                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                pending = result.Buffer;
-                holding = true;
-                completed = result.IsCompleted || result.IsCanceled;
+                reader.AdvanceTo(pending.Start, pending.End);
+                holding = false;
+                if (completed)
+                {
+                    return WebSocketInbound.Ended();
+                }
+
+                Hold(await reader.ReadAsync(cancellationToken).ConfigureAwait(false));
             }
         }
         catch (OperationCanceledException)
@@ -138,6 +140,13 @@ internal sealed class HixieFraming : IWebSocketFraming
     }
 
     public void Abort() => context.Abort();
+
+    private void Hold(ReadResult result)
+    {
+        pending = result.Buffer;
+        holding = true;
+        completed = result.IsCompleted || result.IsCanceled;
+    }
 
     private void Release(SequencePosition consumed)
     {

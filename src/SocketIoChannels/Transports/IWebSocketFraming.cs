@@ -21,9 +21,6 @@ internal interface IWebSocketFraming
     /// that follows it. Throws when the connection fails.</summary>
     ValueTask SendAsync(ReadOnlyMemory<byte[]> frames, int length);
 
-    /// <summary>Reads the next message. Never throws for what the client or the connection did: that is a result.</summary>
-    ValueTask<WebSocketInbound> ReceiveAsync(CancellationToken cancellationToken);
-
     /// <summary>Writes this side's close (with <paramref name="status"/> where the flavour has close codes), once;
     /// quiet when the connection is already closed or fails.</summary>
     ValueTask SendCloseAsync(WebSocketCloseStatus status, string description);

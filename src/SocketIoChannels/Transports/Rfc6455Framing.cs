@@ -12,9 +12,10 @@ namespace SocketIoChannels.Transports;
 /// (docs/protocol-v5.md §1.3) each queued packet is one message instead, text or binary (a queued binary packet
 /// without its <c>b</c>), and binary messages are received too.
 /// </summary>
-internal sealed class Rfc6455Framing : IWebSocketFraming
+internal sealed class Rfc6455Framing : IWebSocketReceiver<ValueWebSocketReceiveResult>
 {
     private const int ReceiveChunk = 4096;
+    private static readonly Task<ValueWebSocketReceiveResult> NotReading = Task.FromCanceled<ValueWebSocketReceiveResult>(new CancellationToken(canceled: true));
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly WebSocket socket;
     private readonly HttpContext context;
@@ -73,17 +74,16 @@ internal sealed class Rfc6455Framing : IWebSocketFraming
         }
     }
 
-    public async ValueTask<WebSocketInbound> ReceiveAsync(CancellationToken cancellationToken)
+    // Wait for data without holding a buffer: an idle connection costs no receive memory. A socket that can no
+    // longer read ends the receive as a cancelled read does.
+    public ValueTask<ValueWebSocketReceiveResult> WaitAsync(CancellationToken cancellationToken) =>
+        socket.State is WebSocketState.Open or WebSocketState.CloseSent ? socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken) : new(NotReading);
+
+    public async ValueTask<WebSocketInbound> ReceiveAsync(ValueTask<ValueWebSocketReceiveResult> waited, CancellationToken cancellationToken)
     {
         try
         {
-            if (socket.State is not (WebSocketState.Open or WebSocketState.CloseSent))
-            {
-                return WebSocketInbound.Ended();
-            }
-
-            // Wait for data without holding a buffer: an idle connection costs no receive memory.
-            var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            var first = await waited.ConfigureAwait(false);
             if (first.MessageType == WebSocketMessageType.Close)
             {
                 return WebSocketInbound.ClientClosed;

@@ -9,7 +9,7 @@ namespace SocketIoChannels.Transports;
 /// <summary>
 /// The connection core every WebSocket flavour runs on, after its handshake: one receive loop that hands each
 /// message to the session, one send loop (the only writer) that sends everything queued in batches, and the close
-/// sequence. A flavour supplies only its framing (<see cref="IWebSocketFraming"/>).
+/// sequence. A flavour supplies only its framing (<see cref="IWebSocketReceiver{TWait}"/>).
 /// </summary>
 /// <remarks>
 /// <para>One close timeout bounds every way a connection ends: the lease's (<see cref="TransportLease.CloseTimeout"/>,
@@ -17,6 +17,9 @@ namespace SocketIoChannels.Transports;
 /// left and its close) or when the receive loop ends (the client closed, broke the protocol, or went away), and
 /// starts again once this side's close is written (the client may answer it); when it fires, the connection is cut
 /// off, which completes every read and write in flight. An idle connection has no timer.</para>
+/// <para>An idle connection keeps two async frames of this class: the send loop's, awaiting the session's queue,
+/// and <see cref="ServeAsync"/>'s, awaiting the socket's own pending read (see
+/// <see cref="IWebSocketReceiver{TWait}.WaitAsync"/>). Each suspended frame is a heap object per connection.</para>
 /// <para>A send in flight is never cancelled to close: the close follows it, by the one writer. A client dropped by
 /// the session (slow consumer, heartbeat timeout) or a connection superseded by a newer one is cut off at once.</para>
 /// </remarks>
@@ -46,23 +49,60 @@ internal sealed class WebSocketConnection
 
     /// <summary>Attaches the connection to its session (a new one unless the request named one) and serves it
     /// until it ends.</summary>
-    public static Task RunAsync(IWebSocketFraming framing, TransportRequest request, ILogger logger) =>
+    public static Task RunAsync<TWait>(IWebSocketReceiver<TWait> framing, TransportRequest request, ILogger logger) =>
         RunAsync(framing, request.Session ?? request.CreateSession(), request, logger);
 
     /// <summary>Attaches the connection to <paramref name="session"/> (a 0.6 session or an Engine.IO session;
     /// <see langword="null"/> while the host is stopping) and serves it until it ends.</summary>
-    public static async Task RunAsync(IWebSocketFraming framing, ITransportSession? session, TransportRequest request, ILogger logger)
+    public static Task RunAsync<TWait>(IWebSocketReceiver<TWait> framing, ITransportSession? session, TransportRequest request, ILogger logger)
     {
         var lease = session?.Attach(isPoll: false, CutOffConnection, framing);
         if (session is null || lease is null)
         {
-            await framing.SendCloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.").ConfigureAwait(false);
-            return;
+            return framing.SendCloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.").AsTask();
         }
 
+        return new WebSocketConnection(framing, session, lease, request, logger).ServeAsync(framing);
+    }
+
+    /// <summary>The receive loop, then the close.</summary>
+    private async Task ServeAsync<TWait>(IWebSocketReceiver<TWait> receiver)
+    {
         try
         {
-            await new WebSocketConnection(framing, session, lease, request, logger).ServeAsync().ConfigureAwait(false);
+            var sending = SendLoopAsync();
+            var cancellationToken = lease.Token;
+            WebSocketInbound inbound;
+            while (true)
+            {
+                // Idle here: awaiting the socket's own pending read, with no frame of the flavour's in between. The
+                // read is consumed once: here when it has to wait (what it returned or threw goes on as a completed
+                // one), else by ReceiveAsync.
+#pragma warning disable CA2012
+                ValueTask<TWait> waited;
+                try
+                {
+                    waited = receiver.WaitAsync(cancellationToken);
+                    if (!waited.IsCompleted)
+                    {
+                        waited = new(await waited.ConfigureAwait(false));
+                    }
+                }
+                catch (Exception exception)
+                {
+                    waited = ValueTask.FromException<TWait>(exception);
+                }
+#pragma warning restore CA2012
+
+                inbound = await receiver.ReceiveAsync(waited, cancellationToken).ConfigureAwait(false);
+                if (await HandleAsync(inbound, cancellationToken).ConfigureAwait(false) is { } last)
+                {
+                    inbound = last;
+                    break;
+                }
+            }
+
+            await CloseAsync(inbound, sending).ConfigureAwait(false);
         }
         finally
         {
@@ -76,11 +116,47 @@ internal sealed class WebSocketConnection
         }
     }
 
-    private async Task ServeAsync()
+    /// <summary>Hands a message (text; binary on Engine.IO) to the session; returns what ends the receive loop, or
+    /// <see langword="null"/> to read on.</summary>
+    private async ValueTask<WebSocketInbound?> HandleAsync(WebSocketInbound inbound, CancellationToken cancellationToken)
     {
-        var sending = SendLoopAsync();
-        var inbound = await ReceiveLoopAsync().ConfigureAwait(false);
+        if (inbound.Kind is not (WebSocketInboundKind.Text or WebSocketInboundKind.Binary))
+        {
+            if (inbound.Kind is WebSocketInboundKind.Ended or WebSocketInboundKind.ClosedByFraming && inbound.Reason is { } reason)
+            {
+                logger.ReceiveFailed(session.Id, reason);
+            }
 
+            return inbound;
+        }
+
+        logger.Received(session.Id, framing.Name, inbound.Length);
+        string? problem;
+        try
+        {
+            problem = await session.ReceiveMessageAsync(inbound.Text, inbound.Binary, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidPayloadException exception)
+        {
+            // None of the payload was used: say why (1008 over a limit, 1007 malformed) and close.
+            return WebSocketInbound.Invalid(exception.OverLimit ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.InvalidPayloadData, exception.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return WebSocketInbound.Ended();
+        }
+
+        if (problem is not null)
+        {
+            logger.PayloadNotHandled(session.Id, problem);
+        }
+
+        return null;
+    }
+
+    /// <summary>After the receive loop: the close sequence, bounded by the one close timeout.</summary>
+    private async Task CloseAsync(WebSocketInbound inbound, Task sending)
+    {
         // From here on the connection is closing: the one close timeout bounds all that follows.
         lease.StartDeadline();
         if (lease.Token.IsCancellationRequested)
@@ -225,46 +301,6 @@ internal sealed class WebSocketConnection
             }
 
             ArrayPool<byte[]>.Shared.Return(frames, clearArray: true);
-        }
-    }
-
-    /// <summary>Reads messages until the connection closes or the lease's token fires.</summary>
-    private async Task<WebSocketInbound> ReceiveLoopAsync()
-    {
-        var cancellationToken = lease.Token;
-        while (true)
-        {
-            var inbound = await framing.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            if (inbound.Kind is not (WebSocketInboundKind.Text or WebSocketInboundKind.Binary))
-            {
-                if (inbound.Kind is WebSocketInboundKind.Ended or WebSocketInboundKind.ClosedByFraming && inbound.Reason is { } reason)
-                {
-                    logger.ReceiveFailed(session.Id, reason);
-                }
-
-                return inbound;
-            }
-
-            logger.Received(session.Id, framing.Name, inbound.Length);
-            string? problem;
-            try
-            {
-                problem = await session.ReceiveMessageAsync(inbound.Text, inbound.Binary, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidPayloadException exception)
-            {
-                // None of the payload was used: say why (1008 over a limit, 1007 malformed) and close.
-                return WebSocketInbound.Invalid(exception.OverLimit ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.InvalidPayloadData, exception.Message);
-            }
-            catch (OperationCanceledException)
-            {
-                return WebSocketInbound.Ended();
-            }
-
-            if (problem is not null)
-            {
-                logger.PayloadNotHandled(session.Id, problem);
-            }
         }
     }
 

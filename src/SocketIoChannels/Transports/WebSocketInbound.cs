@@ -2,9 +2,9 @@ using System.Net.WebSockets;
 
 namespace SocketIoChannels.Transports;
 
-/// <summary>What <see cref="IWebSocketFraming.ReceiveAsync"/> read: a text (or, on Engine.IO, binary) message, the
-/// client's close, the end of the connection, or a message that breaks the flavour's rules (with the close that says
-/// why).</summary>
+/// <summary>What <see cref="IWebSocketReceiver{TWait}.ReceiveAsync"/> read: a text (or, on Engine.IO, binary) message,
+/// the client's close, the end of the connection, or a message that breaks the flavour's rules (with the close that
+/// says why).</summary>
 internal readonly record struct WebSocketInbound(WebSocketInboundKind Kind, string? Text = null, int Length = 0, WebSocketCloseStatus Status = default, string? Reason = null, byte[]? Binary = null)
 {
     public static WebSocketInbound Message(string text, int length) => new(WebSocketInboundKind.Text, text, length);
