@@ -65,6 +65,27 @@ public sealed class NodeClientTests(V5ServerFixture fixture) : IClassFixture<V5S
         await client.DisconnectAsync();
     }
 
+    [Fact]
+    public async Task PollingDeliversEveryMessageExactlyOnceAndInOrder()
+    {
+        // Many small polls in a row: node's client closes each poll's connection as soon as it has the answer.
+        var client = await fixture.ConnectAsync(Polling);
+        var room = ChannelHelpers.NewChannel("room-");
+        JsonAssert.Equal(new JArray(true), await client.EmitWithAckAsync("subscribe", room));
+        const int count = 300;
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(1, await fixture.BroadcastAsync(room, i));
+        }
+
+        await client.SendAsync("barrier");
+        var messages = await client.WaitForAsync("message", count + 1);
+        JsonAssert.Equal(new JArray("barrier"), messages[count]["args"]!);
+        var values = (await client.EventsAsync()).Where(e => e.Value<string>("name") == "message").Select(e => e["args"]![0]!).ToList();
+        JsonAssert.Equal(new JArray(Enumerable.Range(0, count).Select(i => (JToken)i).Append("barrier")), new JArray(values));
+        await client.DisconnectAsync();
+    }
+
     [Theory]
     [MemberData(nameof(Transports))]
     public async Task TheConnectHandlerSeesTheAuthPayload(string transport)

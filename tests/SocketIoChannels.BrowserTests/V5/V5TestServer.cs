@@ -15,15 +15,17 @@ namespace SocketIoChannels.BrowserTests.V5;
 /// </summary>
 public static class V5TestServer
 {
-    public static Task<KestrelTestServer> StartAsync(bool recovery, Action<WebApplication>? configureApp = null)
+    public static Task<KestrelTestServer> StartAsync(bool recovery, Action<WebApplication>? configureApp = null,
+        Action<ISocketIoChannelsBuilder>? configureSocketIo = null)
     {
         var connections = new ConcurrentDictionary<HttpContext, string>();
         return KestrelTestServer.StartAsync(
             builder =>
             {
-                builder.Services.AddSocketIoChannels(options => ConfigureOptions(options, recovery))
+                var socketIo = builder.Services.AddSocketIoChannels(options => ConfigureOptions(options, recovery))
                     .AddEventHandler<V5TestHandlers>()
                     .AddEventHandler<V5AdminHandlers>();
+                configureSocketIo?.Invoke(socketIo);
             },
             app =>
             {
