@@ -61,6 +61,7 @@ public sealed class BackplaneMessage
     /// sockets of the default namespace) unless set with <see cref="WithNamespace"/>. For
     /// <see cref="BackplaneTarget.Channel"/>, <see cref="Channels"/> are the channels' keys: the channel name in
     /// <c>/</c>, and <c>namespace + "#" + name</c> in any other namespace, so presence counts keep them apart.</summary>
+    /// <remarks>socket.io: the namespace of <c>io.of(name)</c>; django-socketio had none.</remarks>
     public string Namespace { get; private init; } = "/";
 
     /// <summary>For an event: its Socket.IO 5 payload, the UTF-8 JSON array <c>["name", …args]</c> with each binary
@@ -68,13 +69,16 @@ public sealed class BackplaneMessage
     /// whose Socket.IO 5 form (the event <c>"message"</c>) is derived from <see cref="Frame"/>.
     /// <see cref="Frame"/> is then the event's 0.6 form, the JSON message <c>{"name":…,"args":[…]}</c>, or empty
     /// when the namespace is not <c>/</c> (no 0.6 session can receive it).</summary>
+    /// <remarks>socket.io: the EVENT packet's payload; django-socketio had no events.</remarks>
     public ReadOnlyMemory<byte> EventData { get; private init; }
 
     /// <summary>The binary arguments of an event, in placeholder order (see <see cref="EventData"/>); empty
     /// otherwise.</summary>
+    /// <remarks>socket.io: the attachments of a BINARY_EVENT; django-socketio had no binary.</remarks>
     public IReadOnlyList<ReadOnlyMemory<byte>> Attachments { get; private init; } = NoAttachments;
 
     /// <summary>Whether this is an event (<see cref="EventData"/> is set).</summary>
+    /// <remarks>socket.io: <c>emit(name, ...args)</c> rather than <c>send(message)</c>.</remarks>
     public bool IsEvent => !EventData.IsEmpty;
 
     /// <summary>This message, for the sessions of namespace <paramref name="namespace"/> only.</summary>

@@ -20,11 +20,13 @@ public sealed class OnEventAttribute : SocketIoEventAttribute
     /// <param name="eventName">The event's name, as the client emits it (case-sensitive).</param>
     /// <param name="channel">A regular expression matched from the start of the session's channel names;
     /// <see langword="null"/> or empty: every session.</param>
+    /// <remarks>socket.io: <c>socket.on(eventName, ...)</c>.</remarks>
     public OnEventAttribute(string eventName, string? channel = null) : base(SocketIoEvent.Event, channel)
     {
         EventName = eventName;
     }
 
     /// <summary>The name of the event this method handles.</summary>
+    /// <remarks>socket.io: the first element of the EVENT packet.</remarks>
     public string EventName { get; }
 }

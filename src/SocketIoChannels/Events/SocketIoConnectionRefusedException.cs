@@ -17,22 +17,26 @@ public sealed class SocketIoConnectionRefusedException : Exception
     public SocketIoConnectionRefusedException(string message, object? data = null)
         : base(message)
     {
+        // socket.io: next(Object.assign(new Error(message), { data })).
         ErrorData = data;
     }
 
     /// <summary>Refuses the connection with <paramref name="message"/>.</summary>
+    /// <remarks>socket.io: <c>next(new Error(message))</c>.</remarks>
     public SocketIoConnectionRefusedException(string message)
         : base(message)
     {
     }
 
     /// <summary>Refuses the connection with the message "Connection refused".</summary>
+    /// <remarks>socket.io: <c>next(new Error(message))</c>.</remarks>
     public SocketIoConnectionRefusedException()
         : base("Connection refused")
     {
     }
 
     /// <summary>Refuses the connection with <paramref name="message"/>, keeping the exception that caused it.</summary>
+    /// <remarks>socket.io: <c>next(new Error(message))</c>.</remarks>
     public SocketIoConnectionRefusedException(string message, Exception innerException)
         : base(message, innerException)
     {

@@ -12,11 +12,13 @@ public sealed class SocketIoNamespaceAttribute : Attribute
 {
     /// <summary>Declares the namespace the class's handlers serve.</summary>
     /// <param name="name">The namespace, starting with <c>/</c>.</param>
+    /// <remarks>socket.io: <c>io.of(name)</c>.</remarks>
     public SocketIoNamespaceAttribute(string name)
     {
         Name = name;
     }
 
     /// <summary>The namespace, for example <c>/admin</c>.</summary>
+    /// <remarks>socket.io: <c>namespace.name</c>.</remarks>
     public string Name { get; }
 }

@@ -19,6 +19,6 @@ public sealed class DiagnosticsNamesTests
     {
         var names = Enum.GetValues<SocketIoEvent>().Select(SocketIoEventNames.TagValue).ToList();
 
-        Assert.Equal(["connect", "message", "subscribe", "unsubscribe", "error", "disconnect", "finish"], names);
+        Assert.Equal(["connect", "message", "subscribe", "unsubscribe", "error", "disconnect", "finish", "event"], names);
     }
 }

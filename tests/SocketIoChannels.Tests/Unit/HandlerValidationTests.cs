@@ -33,8 +33,8 @@ public sealed class HandlerValidationTests
 
     public sealed class BadReturn
     {
-        [OnMessage]
-        public int Message() => 1;
+        [OnConnect] // OnMessage and OnEvent may return a value (the acknowledgement); the other events may not
+        public int Connect() => 1;
     }
 
     public sealed class BadPattern
