@@ -72,7 +72,6 @@ internal sealed class WebSocketConnection
         {
             var sending = SendLoopAsync();
             var cancellationToken = lease.Token;
-            WebSocketInbound inbound;
             while (true)
             {
                 // Idle here: awaiting the socket's own pending read, with no frame of the flavour's in between. The
@@ -94,15 +93,12 @@ internal sealed class WebSocketConnection
                 }
 #pragma warning restore CA2012
 
-                inbound = await receiver.ReceiveAsync(waited, cancellationToken).ConfigureAwait(false);
-                if (await HandleAsync(inbound, cancellationToken).ConfigureAwait(false) is { } last)
+                if (await ReceiveAsync(receiver, waited, cancellationToken).ConfigureAwait(false) is { } last)
                 {
-                    inbound = last;
-                    break;
+                    await CloseAsync(last, sending).ConfigureAwait(false);
+                    return;
                 }
             }
-
-            await CloseAsync(inbound, sending).ConfigureAwait(false);
         }
         finally
         {
@@ -116,10 +112,11 @@ internal sealed class WebSocketConnection
         }
     }
 
-    /// <summary>Hands a message (text; binary on Engine.IO) to the session; returns what ends the receive loop, or
-    /// <see langword="null"/> to read on.</summary>
-    private async ValueTask<WebSocketInbound?> HandleAsync(WebSocketInbound inbound, CancellationToken cancellationToken)
+    /// <summary>Reads the message whose start <paramref name="waited"/> saw (text; binary on Engine.IO) and hands it
+    /// to the session; returns what ends the receive loop, or <see langword="null"/> to read on.</summary>
+    private async ValueTask<WebSocketInbound?> ReceiveAsync<TWait>(IWebSocketReceiver<TWait> receiver, ValueTask<TWait> waited, CancellationToken cancellationToken)
     {
+        var inbound = await receiver.ReceiveAsync(waited, cancellationToken).ConfigureAwait(false);
         if (inbound.Kind is not (WebSocketInboundKind.Text or WebSocketInboundKind.Binary))
         {
             if (inbound.Kind is WebSocketInboundKind.Ended or WebSocketInboundKind.ClosedByFraming && inbound.Reason is { } reason)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using SocketIoChannels.Tests.Infrastructure;
@@ -22,6 +23,19 @@ public sealed class HostingTests
         var again = new HttpRequestMessage(HttpMethod.Get, "/socket.io/socket.io.js");
         again.Headers.IfNoneMatch.Add(etag);
         Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(again).DefaultTimeout()).StatusCode);
+    }
+
+    // The client is built from Client/src/*.js at compile time; this is the SHA-256 of the script as it was when it
+    // was one file (7aee670e...). A change to the client changes it: update it with that change.
+    [Fact]
+    public async Task ServesTheClientScriptBuiltFromItsPartsByteForByte()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>());
+        using var http = new HttpClient { BaseAddress = app.Address };
+
+        var bytes = await http.GetByteArrayAsync("/socket.io/socket.io.js").DefaultTimeout();
+
+        Assert.Equal("7aee670e86af4681724d7839c4492c745697536441b2fa89c71916fd5a8e04e1", Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
     [Theory]

@@ -53,6 +53,45 @@ public sealed class EngineIoPollingTests
         Assert.Equal(["42[\"message\",\"a\"]", "42[\"message\",\"b\"]", "42[\"message\",\"c\"]"], await client.GetAsync());
     }
 
+    [Fact]
+    public async Task BinaryGoesAsBase64BothWaysInPollingPayloads()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>());
+        using var client = new EngineIoPollingClient(app.Address);
+        var socketId = await client.ConnectAsync();
+
+        await client.PostAsync("451-[\"message\",{\"_placeholder\":true,\"num\":0}]", "bAQID");
+
+        Assert.Equal(["451-[\"message\",{\"_placeholder\":true,\"num\":0}]", "bAQID"], await client.GetAsync());
+        await app.Services.GetRequiredService<EventRecorder>().WaitForAsync(socketId, e => e.Contains("message:\"AQID\""));
+    }
+
+    [Fact]
+    public async Task APostOverMaxPayloadGets413AndEndsTheSession()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>(), o => o.MaxMessageSize = 1000);
+        using var client = new EngineIoPollingClient(app.Address);
+        await client.ConnectAsync();
+
+        using var response = await client.PostRawAsync("42[\"message\",\"" + new string('x', 1000) + "\"]");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        using var later = await client.Http.GetAsync(client.Url).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.BadRequest, later.StatusCode);
+    }
+
+    [Fact]
+    public async Task MapSocketIoChannelsServesTheResourceRootToo()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>(), configureApp: a => a.MapSocketIoChannels(), useMiddleware: false);
+        using var client = new EngineIoPollingClient(app.Address);
+        await client.ConnectAsync();
+
+        await client.PostAsync("42[\"message\",\"mapped\"]");
+
+        Assert.Equal("42[\"message\",\"mapped\"]", await client.ReceiveAsync());
+    }
+
     [Theory]
     [InlineData("GET", "/socket.io/?transport=polling", 5, "Unsupported protocol version")]
     [InlineData("GET", "/socket.io/?EIO=3&transport=polling", 5, "Unsupported protocol version")]

@@ -127,6 +127,41 @@ public sealed class SocketIo5Tests
         Assert.Equal(new JToken[] { "yes", 2 }, await answer.DefaultTimeout(), JToken.EqualityComparer);
     }
 
+    [Fact]
+    public async Task ASlowConsumerIsDroppedWithoutWaitingForIt()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>(), o => o.MaxQueuedFrames = 5);
+        using var client = new EngineIoPollingClient(app.Address);
+        var socketId = await client.ConnectAsync();
+
+        // The client does not poll: the sixth packet finds the queue full, and the sender is not made to wait.
+        for (var i = 0; i < 5; i++)
+        {
+            app.Broadcaster.Send(socketId, i);
+        }
+
+        Assert.Throws<NoSocketException>(() => app.Broadcaster.Send(socketId, 5));
+
+        await app.Services.GetRequiredService<EventRecorder>().WaitForAsync(socketId, e => e.Contains("disconnect"));
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 242);
+        Assert.Null(app.Services.GetRequiredService<EngineIoSessionStore>().Find(client.Sid));
+    }
+
+    [Fact]
+    public async Task SubscribeEventNamesAreConfigurable()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>(), o => { o.SubscribeEventName = "join"; o.UnsubscribeEventName = "leave"; });
+        await using var client = new EngineIoWebSocketClient(app.Address);
+        var socketId = await client.ConnectAsync();
+        var recorder = app.Services.GetRequiredService<EventRecorder>();
+
+        await client.SendAsync("42[\"join\",\"room\"]");
+        await client.SendAsync("42[\"leave\",\"room\"]");
+
+        await recorder.WaitForAsync(socketId, e => e.Contains("unsubscribe:room"));
+        Assert.Contains("subscribe:room", recorder.For(socketId));
+    }
+
     /// <summary>OnConnect sends before the loop accepts the CONNECT.</summary>
     public sealed class WelcomeHandlers
     {

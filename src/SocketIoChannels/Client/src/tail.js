@@ -1,0 +1,8 @@
+  io.Transport = {
+    'websocket': WebSocketTransport,
+    'xhr-polling': XHRPolling,
+    'jsonp-polling': JSONPPolling
+  };
+
+  window.io = io;
+})(window, document);
