@@ -7,7 +7,7 @@ namespace SocketIoChannels.BrowserTests.V5;
 /// <summary>
 /// The point of the v5 work: the real socket.io 0.6.18 client (Chromium) and socket.io-client 4.8 (Node) in one
 /// channel of one server, through the same handler (<see cref="V5TestHandlers"/>: a message from a member of a
-/// "relay-" channel goes to the channel's other members), and an out-of-band Broadcaster.BroadcastChannel.
+/// "relay-" channel goes to the channel's other members), and an out-of-band BroadcastChannel and EmitChannel.
 /// </summary>
 [Collection(V5BrowserCollection.Name)]
 public sealed class MixedClientTests(V5BrowserFixture fixture)
@@ -45,9 +45,15 @@ public sealed class MixedClientTests(V5BrowserFixture fixture)
             var messages = await old.WaitForMessagesAsync(2, "the out-of-band broadcast");
             JsonAssert.Equal(Typed("string", "to both " + TestPages.UnicodeSample), messages[1]);
 
+            // An event: socket.io-client gets it as the event; the 0.6 client as the JSON message {name, args}.
+            Assert.Equal(2, fixture.Broadcaster.EmitChannel(channel, "news", "for both", 3));
+            JsonAssert.Equal(new JArray("for both", 3), await modern.FirstArgsAsync("news"));
+            messages = await old.WaitForMessagesAsync(3, "the event as {name, args}");
+            JsonAssert.Equal(Typed("object", new JObject { ["name"] = "news", ["args"] = new JArray("for both", 3) }), messages[2]);
+
             // Neither got its own message back, and both stayed connected.
             Assert.Equal(2, (await modern.EventsAsync()).Count(e => e.Value<string>("name") == "message"));
-            Assert.Equal(2, (await old.MessagesAsync()).Count);
+            Assert.Equal(3, (await old.MessagesAsync()).Count);
             Assert.DoesNotContain("disconnect", await modern.EventNamesAsync());
             Assert.DoesNotContain("disconnect", await old.EventsAsync());
             await modern.DisconnectAsync();
