@@ -85,11 +85,6 @@ public class V5ServerFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>The node driver's stderr and the server's log since <paramref name="mark"/>, for failure messages.</summary>
-    public string Diagnostics(long mark) =>
-        "node driver stderr: " + Driver.Stderr + Environment.NewLine +
-        (Server is null ? "node server: " + nodeServer?.Output : "server log:" + Environment.NewLine + string.Join(Environment.NewLine, Server.Logs.LinesSince(mark)));
-
     public virtual async Task DisposeAsync()
     {
         if (Driver is not null)

@@ -20,8 +20,6 @@
 //   events     {client}                             -> every recorded event
 //   state      {client}                             -> {connected, id, recovered, transport, active, firstTransport}
 //   waitState  {client, connected, transport?, timeoutMs?} -> the state once it matches
-//   dropTransport {client}                          -> null: ends the underlying TCP connection without a
-//              close packet, as a network failure would (the client then reconnects by itself)
 //   reconnect  {client}                             -> null (socket.connect() again, with the recovery id if any)
 //   disconnect {client}                             -> null (socket.disconnect())
 //   close      {}                                   -> disconnects everything and exits
@@ -131,21 +129,6 @@ function connect(cmd) {
   }, cmd.timeoutMs ?? 15000, 'connect or connect_error');
 }
 
-function dropTransport(client) {
-  const transport = client.socket.io.engine && client.socket.io.engine.transport;
-  if (!transport) throw new Error('no transport');
-  if (transport.name === 'websocket') {
-    // engine.io-client on Node uses the ws package: its net.Socket, destroyed without a close frame.
-    const raw = transport.ws && transport.ws._socket;
-    if (!raw) throw new Error('no raw websocket socket');
-    raw.destroy();
-  } else {
-    // Polling: the transport errors as a failed request would ("xhr poll error"); no close packet is sent.
-    transport.onError('dropped by the test', new Error('dropped by the test'));
-  }
-  return null;
-}
-
 async function run(cmd) {
   switch (cmd.op) {
     case 'connect': return connect(cmd);
@@ -182,7 +165,6 @@ async function run(cmd) {
         return s.connected === cmd.connected && (!cmd.transport || s.transport === cmd.transport) ? s : undefined;
       }, cmd.timeoutMs ?? 15000, `connected=${cmd.connected} transport=${cmd.transport ?? 'any'}`);
     }
-    case 'dropTransport': return dropTransport(get(cmd.client));
     case 'reconnect': get(cmd.client).socket.connect(); return null;
     case 'disconnect': get(cmd.client).socket.disconnect(); return null;
     case 'close':
