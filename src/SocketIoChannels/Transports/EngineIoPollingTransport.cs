@@ -77,10 +77,11 @@ internal sealed partial class EngineIoPollingTransport
             LogPollAnswered(session.Id, count);
             await WritePayloadAsync(context, frames.AsMemory(0, count)).ConfigureAwait(false);
 
-            // As 0.6 polling: aborted at any point of the write, the client may not have the packets, so they are sent
-            // again (never out of order); let Kestrel signal an abort before deciding.
-            await Task.Yield();
-            written = !context.RequestAborted.IsCancellationRequested;
+            // Unlike 0.6 polling, a batch the connection took counts as written even when the connection ends right
+            // after: an Engine.IO client never polls again after losing a poll (it opens a new session), so putting
+            // the batch back could only send it twice, to a client that read it and then closed the connection (node's
+            // client closes each poll's connection as soon as it has the answer).
+            written = true;
             request.Metrics.MessagesSent(request.TransportName, count);
         }
         finally

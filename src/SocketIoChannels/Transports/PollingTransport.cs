@@ -54,14 +54,7 @@ internal abstract partial class PollingTransport : HttpTransport
             }
 
             LogPollAnswered(session.Id, count);
-            await WritePollAsync(context, request, frames.AsMemory(0, count)).ConfigureAwait(false);
-
-            // Aborted at any point of the write, the client may not have the frames, so they are sent again (a
-            // client that did get them may see them twice, never out of order). Kestrel completes the writes of a
-            // connection that was cut off as if they went out and signals the abort on the thread pool: let that
-            // run before deciding (one hop per poll).
-            await Task.Yield();
-            written = !context.RequestAborted.IsCancellationRequested;
+            written = await WrittenAsync(context, WritePollAsync(context, request, frames.AsMemory(0, count))).ConfigureAwait(false);
             request.Metrics.MessagesSent(Name, count);
         }
         finally
@@ -74,19 +67,39 @@ internal abstract partial class PollingTransport : HttpTransport
         }
     }
 
+    /// <summary>Whether the answer <paramref name="writing"/> reached the connection. Aborted at any point of the
+    /// write, the client may not have the frames, so they are sent again (a client that did get them may see them
+    /// twice, never out of order). Kestrel completes the writes of a connection that was cut off as if they went out
+    /// and signals the abort on the thread pool: when the write had to wait for the client (a large answer, a client
+    /// that does not read: where a cut-off happens), that signal is let run before deciding (one hop). An answer that
+    /// went out at once, as a poll's usually does, is decided at once, as a WebSocket send is.</summary>
+    private static async ValueTask<bool> WrittenAsync(HttpContext context, Task writing)
+    {
+        if (!writing.IsCompletedSuccessfully)
+        {
+            await writing.ConfigureAwait(false);
+            await Task.Yield();
+        }
+
+        return !context.RequestAborted.IsCancellationRequested;
+    }
+
     /// <summary>Waits for frames until the poll duration passes, a newer poll takes over or the client goes away,
     /// then takes what is queued (nothing when superseded or aborted). Waits first for the batch of the poll before
     /// this one, which may come back to the queue. Frames taken are in an array of the shared pool.</summary>
     internal static async Task<(byte[][] Frames, int Count)> TakeFramesAsync(HttpContext context, ITransportSession session, TransportLease lease)
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(lease.Token, context.RequestAborted);
+        // The client going away ends this poll's lease, as the poll duration, a newer poll or the session's end do:
+        // one registration, no linked source per poll.
+        using var aborted = context.RequestAborted.UnsafeRegister(static state => ((TransportLease)state!).Cancel(), lease);
+        var token = lease.Token;
         while (true)
         {
             try
             {
                 if (!session.Outbound.TryPeek(out _))
                 {
-                    await session.Outbound.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+                    await session.Outbound.WaitToReadAsync(token).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException)
@@ -114,7 +127,7 @@ internal abstract partial class PollingTransport : HttpTransport
 
             try
             {
-                await settled.WaitAsync(wait.Token).ConfigureAwait(false);
+                await settled.WaitAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

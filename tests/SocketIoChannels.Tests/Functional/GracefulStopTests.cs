@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using SocketIoChannels.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -24,6 +25,9 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         public long StoppedAt = long.MaxValue;
 
         public int Working;
+
+        /// <summary>Holds the "work" and "stubborn" handlers until the test lets them end.</summary>
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public async Task RecordAsync(ISocket socket, string @event, Func<Task>? work = null)
         {
@@ -55,15 +59,12 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         [OnMessage]
         public Task Message(ISocket socket, string message) => ledger.RecordAsync(socket, "message:" + message, async () =>
         {
-            if (message == "work")
+            if (message is "work" or "stubborn")
             {
+                // Ignores the session's end: runs until the test opens the gate (for "stubborn": after the shutdown
+                // timeout).
                 Interlocked.Increment(ref ledger.Working);
-                await Task.Delay(TimeSpan.FromMilliseconds(400), CancellationToken.None); // ignores the session's end
-            }
-            else if (message == "stubborn")
-            {
-                Interlocked.Increment(ref ledger.Working);
-                await Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None); // outlives the shutdown timeout
+                await ledger.Gate.Task.WaitAsync(TaskTimeouts.Default);
             }
         });
 
@@ -77,11 +78,16 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         public Task Finish(ISocket socket) => ledger.RecordAsync(socket, "finish", () => Task.Delay(5, CancellationToken.None));
     }
 
-    private static Task<TestApp> StartAsync(TimeSpan shutdownTimeout) => TestApp.StartAsync(
+    // The close timeout of the connections runs on this clock, which only the tests move. The host's shutdown
+    // timeout is the host's own (real time).
+    private readonly FakeTimeProvider clock = new();
+
+    private Task<TestApp> StartAsync(TimeSpan shutdownTimeout) => TestApp.StartAsync(
         h => h.AddEventHandler<StopHandlers>(),
         services: s =>
         {
             s.AddSingleton<StopLedger>();
+            s.AddSingleton<TimeProvider>(clock);
             s.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout);
         });
 
@@ -93,6 +99,21 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
             Assert.True(clock.Elapsed < TaskTimeouts.Default, "the condition never held");
             await Task.Delay(10);
         }
+    }
+
+    /// <summary>Waits for the host to stop, moving the app's clock on meanwhile: a test client that does not answer
+    /// the server's close is cut off at the close timeout, which the stop waits for.</summary>
+    private async Task StoppedAsync(Task stopping)
+    {
+        var elapsed = Stopwatch.StartNew();
+        while (!stopping.IsCompleted)
+        {
+            Assert.True(elapsed.Elapsed < TaskTimeouts.Default, "the host did not stop");
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(stopping, Task.Delay(50));
+        }
+
+        await stopping;
     }
 
     [Fact]
@@ -118,10 +139,16 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
             return id;
         })).WaitAsync(TimeSpan.FromSeconds(60));
 
-        // Stop while the "work" handlers of most sessions are running and their next message waits behind them.
-        await UntilAsync(() => Volatile.Read(ref ledger.Working) >= clients.Count * 3 / 4);
+        // Stop while the "work" handler of every session is running and its next message waits behind it; let the
+        // handlers end only once every session has ended.
+        await UntilAsync(() => Volatile.Read(ref ledger.Working) == clients.Count);
+        var server = app.Services.GetRequiredService<SocketIoChannels.Server.SocketIoServer>();
+        var stopping = app.StopAsync();
+        await UntilAsync(() => server.Sessions.Count == 0);
+        Assert.False(stopping.IsCompleted, "the host stopped before the running handlers ended");
+        ledger.Gate.SetResult();
 
-        await app.StopAsync();
+        await StoppedAsync(stopping);
         Volatile.Write(ref ledger.StoppedAt, Stopwatch.GetTimestamp());
 
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))
@@ -139,7 +166,6 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         Assert.All(ledger.Runs, r => Assert.True(r.End <= ledger.StoppedAt, $"{r.Event} of {r.Session} ended after the host stopped"));
         await Task.Delay(500);
         Assert.Empty(ledger.StartedAfterStop);
-        var server = app.Services.GetRequiredService<SocketIoChannels.Server.SocketIoServer>();
         Assert.Equal(0, server.Sessions.Count);
         Assert.Equal(0, app.Services.GetRequiredService<SocketIoChannels.Channels.ChannelRegistry<SocketIoChannels.Sessions.Session>>().ChannelCount);
 
@@ -161,7 +187,7 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         await polling.SendAsync("__subscribe__", "room", "__subscribe__", "lobby");
         await UntilAsync(() => ids.All(id => ledger.EventsOf(id).Contains("subscribe:lobby")));
 
-        await app.StopAsync();
+        await StoppedAsync(app.StopAsync());
 
         foreach (var id in ids)
         {
@@ -184,13 +210,16 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         await stubborn.SendAsync("__subscribe__", "room", "stubborn", "next");
         await UntilAsync(() => Volatile.Read(ref ledger.Working) >= 1 && ledger.EventsOf(idleId).Contains("subscribe:room"));
 
-        await app.StopAsync();
+        await app.StopAsync().DefaultTimeout();
         Volatile.Write(ref ledger.StoppedAt, Stopwatch.GetTimestamp());
 
         // The idle session got its whole teardown in time.
         Assert.Equal(["connect", "subscribe:room", "unsubscribe:room", "finish"], ledger.EventsOf(idleId));
 
-        // The stubborn handler is not interrupted, but once it ends nothing more runs for its session.
+        // The stubborn handler is not interrupted, but once it ends (after the stop) nothing more runs for its
+        // session.
+        Assert.Equal(["connect", "subscribe:room"], ledger.EventsOf(stubbornId));
+        ledger.Gate.SetResult();
         await UntilAsync(() => ledger.EventsOf(stubbornId).Contains("message:stubborn"));
 
         await Task.Delay(300);
@@ -216,12 +245,20 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         app.Broadcaster.Send(hixieId, large);
         await Task.Delay(200); // both send loops are now blocked in the write: neither client reads
 
-        var clock = Stopwatch.StartNew();
-        await app.StopAsync();
-        var elapsed = clock.Elapsed;
-        output.WriteLine($"stopped in {elapsed.TotalSeconds:F2} s");
+        // The sessions end and their teardowns run; the two connections are then closing, and the stop waits for them
+        // until the close timeout (5 s on the app's clock), not the host's 20 s.
+        var stopping = app.StopAsync();
+        await UntilAsync(() => ledger.EventsOf(webSocketId).LastOrDefault() == "finish" && ledger.EventsOf(hixieId).LastOrDefault() == "finish");
+        clock.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(300);
+        Assert.False(stopping.IsCompleted, "the stop did not wait for the connections");
+        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Id == 105);
 
-        Assert.True(elapsed < TimeSpan.FromSeconds(8), $"stopping took {elapsed.TotalSeconds:F1} s");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var elapsed = Stopwatch.StartNew();
+        await stopping.DefaultTimeout();
+        output.WriteLine($"stopped {elapsed.Elapsed.TotalSeconds:F2} s after the close timeout");
+
         Assert.Equal("finish", ledger.EventsOf(webSocketId).Last());
         Assert.Equal("finish", ledger.EventsOf(hixieId).Last());
         Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 105 && e.Message.Contains(webSocketId, StringComparison.Ordinal));

@@ -92,6 +92,40 @@ public sealed class EngineIoPollingTests
         Assert.Equal("42[\"message\",\"mapped\"]", await client.ReceiveAsync());
     }
 
+    [Fact]
+    public async Task PollsOnConnectionsTheClientClosesAtOnceDeliverEveryPacketOnceInOrder()
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>());
+        using var client = new EngineIoPollingClient(app.Address);
+        var socketId = await client.ConnectAsync();
+
+        // A client that closes each poll's connection as soon as it read the answer (node's XHR without keep-alive):
+        // its close must not make the server think the answer was lost and send it again.
+        var sending = Task.Run(async () =>
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                app.Broadcaster.Send(socketId, i);
+                if (i % 10 == 0)
+                {
+                    await Task.Delay(1);
+                }
+            }
+        });
+        var received = new List<string>();
+        while (received.Count < 300)
+        {
+            await using var connection = await RawHttpConnection.OpenAsync(app.Address);
+            await connection.WriteAsync($"GET {client.Url} HTTP/1.1\r\nHost: {connection.HostHeader(app.Address)}\r\n\r\n");
+            var body = await connection.ReadBodyAsync(await connection.ReadHeadAsync());
+            received.AddRange(body.Split('\u001e').Where(p => p is not ("2" or "6")));
+            Assert.True(received.Count <= 300, "more packets than were sent: " + string.Join(" ", received));
+        }
+
+        await sending.DefaultTimeout();
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"42[\"message\",{i}]"), received);
+    }
+
     [Theory]
     [InlineData("GET", "/socket.io/?transport=polling", 5, "Unsupported protocol version")]
     [InlineData("GET", "/socket.io/?EIO=3&transport=polling", 5, "Unsupported protocol version")]
