@@ -60,6 +60,20 @@ public sealed class V5ApiHandlers(EventRecorder recorder)
         }
     }
 
+    [OnEvent("askForever")]
+    public async Task AskForeverAsync(ISocket socket)
+    {
+        try
+        {
+            await socket.EmitWithAckAsync("question", [], TimeSpan.FromMinutes(5));
+            recorder.Add(socket.SessionId, "ask-answered");
+        }
+        catch (OperationCanceledException)
+        {
+            recorder.Add(socket.SessionId, "ask-cancelled");
+        }
+    }
+
     [OnEvent("emitChannel")]
     public static void EmitChannel(ISocket socket, string channel, string text) => socket.EmitChannel(channel, "roomEvent", text, new byte[] { 1, 2 });
 

@@ -138,6 +138,19 @@ public sealed class V5ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSocketsEndCancelsAnEmitWithAckStillWaiting()
+    {
+        var client = await OpenAsync();
+        var id = await client.ConnectAsync();
+
+        await client.EmitAsync("/", "askForever", null);
+        await client.ReceiveEventAsync("question");
+        await client.SendTextAsync("1"); // DISCONNECT from "/"
+
+        await Events.WaitForAsync(id, events => events.Contains("ask-cancelled")).DefaultTimeout();
+    }
+
+    [Fact]
     public async Task AMessageFromAVersionFiveClientReachesOnMessageAndItsReturnValueAcks()
     {
         var client = await ConnectedAsync();
