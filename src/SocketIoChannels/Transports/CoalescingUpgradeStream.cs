@@ -103,12 +103,27 @@ internal sealed class CoalescingUpgradeStream : Stream, IHttpUpgradeFeature
     {
         lock (this)
         {
+            var control = !buffer.IsEmpty && (buffer.Span[0] & 0x08) != 0;
+            if (keptLength == 0 && writing.IsCompleted && !(batching && !control))
+            {
+                // Nothing before it: the writer's own buffer goes as it is (the writer keeps it until this completes).
+                InnerWrites++;
+                var written = Inner.WriteAsync(buffer, CancellationToken.None);
+                if (written.IsCompletedSuccessfully)
+                {
+                    return default;
+                }
+
+                writing = written.AsTask();
+                return new(writing);
+            }
+
             if (!buffer.IsEmpty)
             {
                 Keep(buffer.Span);
             }
 
-            if (batching && !(buffer.Length > 0 && (buffer.Span[0] & 0x08) != 0))
+            if (batching && !control)
             {
                 return default;
             }

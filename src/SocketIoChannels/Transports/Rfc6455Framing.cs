@@ -74,6 +74,7 @@ internal sealed class Rfc6455Framing : IWebSocketReceiver<ValueWebSocketReceiveR
     // Engine.IO: each packet its own message; through a coalescing stream, every message of the batch in one write.
     private async ValueTask SendPacketsAsync(ReadOnlyMemory<byte[]> frames)
     {
+        var coalescing = frames.Length > 1 ? this.coalescing : null; // one message is one write anyway
         coalescing?.BeginBatch();
         var ended = false;
         try
