@@ -5,8 +5,8 @@ namespace SocketIoChannels.Events;
 /// <summary>Everything a handler parameter can be bound from, for one event of one session.</summary>
 internal sealed class EventInvocation
 {
-    private object? result;
-    private bool hasResult;
+    private static readonly object NoResult = new();
+    private object? result = NoResult;
 
     public required SocketIoEvent Event { get; init; }
 
@@ -19,15 +19,18 @@ internal sealed class EventInvocation
     /// <summary>The message (OnMessage), or the first argument of an event.</summary>
     public JToken? Message { get; init; }
 
+    /// <summary>What only a Socket.IO 5 event or message has (one field, so a 0.6 event's invocation stays small).</summary>
+    public V5Arguments? V5 { get; init; }
+
     /// <summary>All the arguments of a Socket.IO 5 event or message; <see langword="null"/> for a 0.6 message
     /// (whose one argument is <see cref="Message"/>).</summary>
-    public JToken[]? Args { get; init; }
+    public JToken[]? Args => V5?.Args;
 
     /// <summary>The name of a Socket.IO 5 event (<see cref="SocketIoEvent.Event"/>).</summary>
-    public string? EventName { get; init; }
+    public string? EventName => V5?.EventName;
 
     /// <summary>The acknowledgement the client asked for, or <see langword="null"/>.</summary>
-    public AckResponder? Ack { get; init; }
+    public AckResponder? Ack => V5?.Ack;
 
     public string? Channel { get; init; }
 
@@ -53,19 +56,19 @@ internal sealed class EventInvocation
     }
 
     /// <summary>Keeps a handler's return value (the compiled invoker calls it).</summary>
-    public void SetResult(object? value)
-    {
-        result = value;
-        hasResult = true;
-    }
+    public void SetResult(object? value) => result = value;
 
     /// <summary>The return value of the handler that just ran, once.</summary>
     public bool TakeResult(out object? value)
     {
+        if (ReferenceEquals(result, NoResult))
+        {
+            value = null;
+            return false;
+        }
+
         value = result;
-        var had = hasResult;
-        result = null;
-        hasResult = false;
-        return had;
+        result = NoResult;
+        return true;
     }
 }

@@ -105,7 +105,9 @@ public interface ISocket
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired, or the socket ended
     /// before the client answered.</exception>
     /// <exception cref="NotSupportedException">A Socket.IO 0.6 session: 0.6 clients have no acknowledgements.</exception>
-    /// <remarks>socket.io: <c>socket.timeout(ms).emitWithAck(eventName, ...args)</c>; django-socketio had no acks.</remarks>
+    /// <remarks>socket.io: <c>socket.timeout(ms).emitWithAck(eventName, ...args)</c>; django-socketio had no acks.
+    /// Inside OnConnect of a Socket.IO 5 socket nothing reaches the client before OnConnect returns (the CONNECT
+    /// answer goes first), so an acknowledgement awaited there can only time out: emit it from a later event.</remarks>
     Task<JToken[]> EmitWithAckAsync(string eventName, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default);
 
     /// <summary>Ends the session: its connection is closed and the teardown events run. The 0.6 client sees a

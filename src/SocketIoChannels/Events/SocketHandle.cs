@@ -41,7 +41,21 @@ internal sealed class SocketHandle : ISocket
 
     public JObject Auth => auth ??= Session.Auth ?? [];
 
-    public void Send(object? message) => SendToSelf(OutboundMessage.ForMessage(message));
+    public void Send(object? message)
+    {
+        if (Session.Protocol == SessionProtocol.SocketIo06)
+        {
+            // One recipient that speaks 0.6: its frame only, without the send object a broadcast shares.
+            if (Session.TryEnqueue(FrameCodec.EncodeFrame(message)))
+            {
+                metrics.Delivered(1);
+            }
+
+            return;
+        }
+
+        SendToSelf(OutboundMessage.ForMessage(message));
+    }
 
     public void Broadcast(object? message) => broadcaster.BroadcastFrom(Session, OutboundMessage.ForMessage(message));
 

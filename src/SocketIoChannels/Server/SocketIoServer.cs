@@ -64,8 +64,19 @@ internal sealed partial class SocketIoServer : ISessionStarter
 
     /// <summary>Creates a Socket.IO 5 socket for a CONNECT and starts its loop. Returns <see langword="null"/> when
     /// the host is stopping.</summary>
-    public Session? StartSocket(EngineIoSession engine, string nsp, Newtonsoft.Json.Linq.JObject? auth) =>
-        stopping ? null : Start(store.CreateSocket(engine, nsp, auth));
+    public Session? StartSocket(EngineIoSession engine, string nsp, Newtonsoft.Json.Linq.JObject? auth)
+    {
+        if (stopping)
+        {
+            return null;
+        }
+
+        // Findable by the Engine.IO session before the loop can answer the CONNECT: the client sends its events as
+        // soon as it has the answer, and they must reach this socket.
+        var socket = store.CreateSocket(engine, nsp, auth);
+        engine.RegisterSocket(nsp, socket);
+        return Start(socket);
+    }
 
 
     private Session Start(Session session)

@@ -131,6 +131,20 @@ internal sealed partial class EngineIoSession
         }
     }
 
+    /// <summary>Makes a new socket findable before its loop starts (the starter calls it): the loop may answer the
+    /// CONNECT at once, and the client's next packets for the namespace must find the socket. <see cref="Connect"/>
+    /// adds it again (the same entry) or ends it when this session ended meanwhile.</summary>
+    internal void RegisterSocket(string nsp, Session socket)
+    {
+        lock (gate)
+        {
+            if (state == 0)
+            {
+                (sockets ??= new Dictionary<string, Session>(StringComparer.Ordinal))[nsp] = socket;
+            }
+        }
+    }
+
     private Session? FindSocket(string nsp)
     {
         lock (gate)

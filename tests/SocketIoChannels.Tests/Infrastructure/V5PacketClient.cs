@@ -15,6 +15,8 @@ public sealed class V5PacketClient : IAsyncDisposable
     private readonly ClientWebSocket socket = new();
     private readonly Channel<V5Packet> packets = Channel.CreateUnbounded<V5Packet>();
     private readonly SemaphoreSlim sendLock = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> seen = new();
+    private readonly List<V5Packet> backlog = []; // received, not yet asked for (one test thread reads)
     private Task? receiving;
 
     public string EngineSid { get; private set; } = string.Empty;
@@ -84,9 +86,18 @@ public sealed class V5PacketClient : IAsyncDisposable
 
     public async Task SendBinaryAsync(byte[] bytes) => await SendAsync(bytes, WebSocketMessageType.Binary);
 
-    /// <summary>The next Socket.IO packet that matches <paramref name="match"/> (others before it are skipped).</summary>
+    /// <summary>The first Socket.IO packet that matches <paramref name="match"/>; the others stay for later calls
+    /// (sockets of several namespaces answer in any order relative to each other).</summary>
     public async Task<V5Packet> ReceiveAsync(Func<V5Packet, bool>? match = null, TimeSpan? timeout = null)
     {
+        var index = backlog.FindIndex(p => match is null || match(p));
+        if (index >= 0)
+        {
+            var kept = backlog[index];
+            backlog.RemoveAt(index);
+            return kept;
+        }
+
         using var cancel = new CancellationTokenSource(timeout ?? TaskTimeouts.Default);
         try
         {
@@ -97,11 +108,13 @@ public sealed class V5PacketClient : IAsyncDisposable
                 {
                     return packet;
                 }
+
+                backlog.Add(packet);
             }
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException("No matching Socket.IO packet arrived.");
+            throw new TimeoutException("No matching Socket.IO packet arrived. Received so far: " + string.Join(" | ", seen));
         }
     }
 
@@ -199,6 +212,7 @@ public sealed class V5PacketClient : IAsyncDisposable
                     continue; // noop, close, ...
                 }
 
+                seen.Enqueue(text);
                 var packet = V5Packet.Parse(text[1..]);
                 if (packet.AttachmentCount > 0)
                 {

@@ -44,6 +44,56 @@ public sealed class NodeClientSmokeTests
         await app.Services.GetRequiredService<EventRecorder>().WaitForAsync(socketId, e => e.Contains("message:\"hello from node\"") && e.Contains("disconnect"));
     }
 
+    private const string PollingScript = """
+        const { io } = require(process.argv[1]);
+        const socket = io(process.argv[2], { reconnection: false, transports: ["polling"] });
+        const got = [];
+        setTimeout(() => { console.log("timeout " + JSON.stringify(got)); process.exit(2); }, 20000);
+        socket.on("connect", () => console.log("connected " + socket.id));
+        socket.on("message", (m) => {
+          got.push(m);
+          if (got.length === 300) { console.log("got " + JSON.stringify(got)); socket.disconnect(); process.exit(0); }
+        });
+        """;
+
+    [Fact]
+    public async Task SocketIoClient48OnPollingGetsEveryMessageOnceAndInOrder()
+    {
+        var client = FindClient();
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>());
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-e", PollingScript, client, app.Address.ToString()])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            var connected = await process.StandardOutput.ReadLineAsync().DefaultTimeout();
+            Assert.StartsWith("connected ", connected, StringComparison.Ordinal);
+            var socketId = connected!["connected ".Length..];
+            for (var i = 0; i < 300; i++)
+            {
+                app.Broadcaster.Send(socketId, i);
+                if (i % 20 == 0)
+                {
+                    await Task.Delay(2); // many small polls in a row
+                }
+            }
+
+            var result = await process.StandardOutput.ReadLineAsync().WithTimeout(TimeSpan.FromSeconds(30));
+            Assert.Equal("got [" + string.Join(",", Enumerable.Range(0, 300)) + "]", result);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
     private static async Task<string> RunNodeAsync(string client, string url)
     {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -60,6 +60,20 @@ public sealed class V5ApiHandlers(EventRecorder recorder)
         }
     }
 
+    [OnEvent("askForever")]
+    public async Task AskForeverAsync(ISocket socket)
+    {
+        try
+        {
+            await socket.EmitWithAckAsync("question", [], TimeSpan.FromMinutes(5));
+            recorder.Add(socket.SessionId, "ask-answered");
+        }
+        catch (OperationCanceledException)
+        {
+            recorder.Add(socket.SessionId, "ask-cancelled");
+        }
+    }
+
     [OnEvent("emitChannel")]
     public static void EmitChannel(ISocket socket, string channel, string text) => socket.EmitChannel(channel, "roomEvent", text, new byte[] { 1, 2 });
 
@@ -111,6 +125,9 @@ public sealed class V5AdminHandlers
 
     [OnEvent("add")]
     public static int Add(int a, int b) => 1000 + a + b;
+
+    [OnMessage]
+    public static string Count(JToken[] args, JToken first) => args.Length + " arguments, the first " + first;
 }
 
 /// <summary>A namespace whose OnConnect needs an authenticated user.</summary>

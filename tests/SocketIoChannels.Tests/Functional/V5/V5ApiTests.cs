@@ -138,6 +138,19 @@ public sealed class V5ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSocketsEndCancelsAnEmitWithAckStillWaiting()
+    {
+        var client = await OpenAsync();
+        var id = await client.ConnectAsync();
+
+        await client.EmitAsync("/", "askForever", null);
+        await client.ReceiveEventAsync("question");
+        await client.SendTextAsync("1"); // DISCONNECT from "/"
+
+        await Events.WaitForAsync(id, events => events.Contains("ask-cancelled")).DefaultTimeout();
+    }
+
+    [Fact]
     public async Task AMessageFromAVersionFiveClientReachesOnMessageAndItsReturnValueAcks()
     {
         var client = await ConnectedAsync();
@@ -146,6 +159,16 @@ public sealed class V5ApiTests : IAsyncLifetime
 
         var ack = await client.ReceiveAckAsync(8);
         Assert.Equal("[\"got \\\"hi\\\"\"]", ack.Data!.ToString(Newtonsoft.Json.Formatting.None));
+    }
+
+    [Fact]
+    public async Task AnOnMessageJTokenArrayGetsEveryArgumentAndTheMessageTheFirst()
+    {
+        var client = await ConnectedAsync("/admin");
+
+        await client.EmitAsync("/admin", "message", 4, "a", "b");
+
+        Assert.Equal("[\"2 arguments, the first a\"]", (await client.ReceiveAckAsync(4, "/admin")).Data!.ToString(Newtonsoft.Json.Formatting.None));
     }
 
     [Fact]
