@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of SocketIoChannels: the one command for developers and CI (.ci/run calls it).
 # On a fresh Debian machine, as root, it installs what the tests need (Debian's chromium and redis-server,
-# the npm package socket.io@0.6.18 whose bundled 0.6.3 browser client the browser tests use), starts a
+# the npm packages socket.io@0.6.18, whose bundled 0.6.3 browser client the browser tests use, and
+# socket.io-client@4.8, run in Node and in Chromium by the Socket.IO 5 tests), starts a
 # private redis-server on a free loopback port, then runs 'dotnet test SocketIoChannels.sln', then the packaging tests.
 set -euo pipefail
 
@@ -33,15 +34,15 @@ if ((${#missing[@]})); then
   [ -x "$CHROMIUM_PATH" ] || die "chromium is still missing at $CHROMIUM_PATH after apt-get install"
 fi
 
-# ---- npm: the real socket.io 0.6.18 client -----------------------------------------------------------
+# ---- npm: the real socket.io 0.6.18 client and socket.io-client 4.8 ----------------------------------
 CLIENT06="$BROWSER_TESTS/node_modules/socket.io/support/socket.io-client/socket.io.js"
-CLIENT48="$BROWSER_TESTS/node_modules/socket.io-client/package.json" # socket.io-client 4.8 (Socket.IO 5 tests)
-if [ ! -f "$CLIENT06" ] || [ ! -f "$CLIENT48" ]; then
+CLIENTV5="$BROWSER_TESTS/node_modules/socket.io-client/dist/socket.io.min.js"
+if [ ! -f "$CLIENT06" ] || [ ! -f "$CLIENTV5" ]; then
   log "installing npm packages in tests/SocketIoChannels.BrowserTests"
   (cd "$BROWSER_TESTS" && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
 fi
 [ -f "$CLIENT06" ] || die "npm did not install $CLIENT06"
-[ -f "$CLIENT48" ] || die "npm did not install $CLIENT48"
+[ -f "$CLIENTV5" ] || die "npm did not install $CLIENTV5"
 export SOCKETIO_CLIENT_06_PATH="$CLIENT06"
 
 # ---- a private redis-server on a free loopback port --------------------------------------------------
@@ -97,6 +98,7 @@ export SOCKETIO_TEST_SH=1
 log "chromium: $("$CHROMIUM_PATH" --version 2>/dev/null | head -n1)"
 log "redis-server: $(redis-server --version | head -n1) on $SOCKETIO_TEST_REDIS"
 log "socket.io 0.6 client: $SOCKETIO_CLIENT_06_PATH"
+log "socket.io-client: $(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$BROWSER_TESTS/node_modules/socket.io-client/package.json"), node $(node --version)"
 log "dotnet: $(dotnet --version)"
 
 # ---- the tests ---------------------------------------------------------------------------------------

@@ -3,12 +3,16 @@
 // {room, action: 'leave'} from the Leave button; the server answers in-use / started (users: names, userIds: their
 // ids) and sends join, message, leave (with name and id) and system to the room (ChatHandlers.cs). User text only ever reaches the page through textContent.
 // ?transport=xhr-polling (or websocket, jsonp-polling) pins the page to one transport.
+// ?client=v5: the same chat over Socket.IO 5 with socket.io-client 4.8 (data-client="v5"; ?transport=websocket or
+// polling pins it): the same messages, subscribing with socket.emit('subscribe', channel); see Client06/ClientV5.
 (function () {
   'use strict';
 
-  var ROOM = Number(document.getElementById('chat').getAttribute('data-room-id'));
+  var CHAT = document.getElementById('chat');
+  var ROOM = Number(CHAT.getAttribute('data-room-id'));
   var CHANNEL = 'room-' + ROOM;
-  var TRANSPORTS = ['websocket', 'xhr-polling', 'jsonp-polling'];
+  var V5 = CHAT.getAttribute('data-client') === 'v5';
+  var TRANSPORTS = V5 ? ['websocket', 'polling'] : ['websocket', 'xhr-polling', 'jsonp-polling'];
   var pinned = new URLSearchParams(location.search).get('transport');
   var RECONNECT_DELAY = 1000;   // ms after a dropped connection before a new socket is tried
   var REJOIN_ATTEMPTS = 30;     // 'in-use' answers tolerated after a reconnect (our old session may still hold the name)
@@ -96,21 +100,43 @@
 
   // Socket -----------------------------------------------------------------------------------------------
 
+  // The two clients behind one shape: create a socket (not yet connecting), subscribe to a channel, name the
+  // transport in use. Both send messages with socket.send(x) and receive them as 'message'.
+  var Client06 = {
+    create: function (transports) {
+      var options = { reconnect: false };
+      if (transports) options.transports = transports;
+      return new io.Socket(undefined, options);
+    },
+    failed: 'connect_failed',
+    subscribe: function (s, channel) { s.subscribe(channel); },
+    transport: function (s) { return s.transport.type; }
+  };
+  var ClientV5 = {
+    create: function (transports) {
+      var options = { reconnection: false, autoConnect: false, forceNew: true };
+      if (transports) options.transports = transports;
+      return io(options);
+    },
+    failed: 'connect_error',
+    subscribe: function (s, channel) { s.emit('subscribe', channel); },
+    transport: function (s) { return s.io.engine.transport.name; }
+  };
+  var client = V5 ? ClientV5 : Client06;
+
   function sendStart() {
     socket.send({ room: ROOM, action: 'start', name: name });
   }
 
   function connect() {
     // Reconnection is ours (as the original demo): a brand-new socket, hence a new server session.
-    var options = { reconnect: false };
-    if (TRANSPORTS.indexOf(pinned) >= 0) options.transports = [pinned];
-    var s = socket = new io.Socket(undefined, options);
+    var s = socket = client.create(TRANSPORTS.indexOf(pinned) >= 0 ? [pinned] : null);
     retryTimer = null;
     setStatus(rejoining ? 'Reconnecting…' : 'Connecting…');
     s.on('connect', function () {
       if (s !== socket) return;
-      setStatus('Connected (' + s.transport.type + ').' + (name === null ? ' Choose a nickname to join.' : ''));
-      s.subscribe(CHANNEL);
+      setStatus('Connected (' + client.transport(s) + ').' + (name === null ? ' Choose a nickname to join.' : ''));
+      client.subscribe(s, CHANNEL);
       if (name !== null) sendStart();
     });
     s.on('message', function (data) {
@@ -119,7 +145,7 @@
     s.on('disconnect', function () {
       if (s === socket) dropped();
     });
-    s.on('connect_failed', function () {
+    s.on(client.failed, function () {
       if (s === socket) dropped();
     });
     s.connect();
@@ -173,7 +199,7 @@
         (data.users || []).forEach(function (who, i) { addUser((data.userIds || [])[i], who); });
         setChatting(true);
         button.disabled = false;
-        setStatus('Connected (' + socket.transport.type + ') as ' + name + '.');
+        setStatus('Connected (' + client.transport(socket) + ') as ' + name + '.');
         input.focus();
         return;
     }

@@ -4,8 +4,9 @@ using static Microsoft.Playwright.Assertions;
 
 namespace SocketIoChannels.BrowserTests.Infrastructure;
 
-/// <summary>A user of the chat demo in their own browser context, with the page pinned to one transport.</summary>
-public sealed partial class ChatPage(BrowserPage browser, string transport)
+/// <summary>A user of the chat demo in their own browser context, with the page pinned to one transport; with
+/// <paramref name="client"/> <c>v5</c>, on socket.io-client 4.8 (the room page's <c>?client=v5</c>).</summary>
+public sealed partial class ChatPage(BrowserPage browser, string transport, string? client = null)
 {
     public BrowserPage Browser { get; } = browser;
 
@@ -39,7 +40,7 @@ public sealed partial class ChatPage(BrowserPage browser, string transport)
 
     public async Task OpenRoomAsync(string path)
     {
-        await Browser.GotoAsync(path + "?transport=" + transport);
+        await Browser.GotoAsync(path + "?transport=" + transport + (client is null ? "" : "&client=" + client));
         await Expect(Status).ToContainTextAsync($"Connected ({transport})");
     }
 
