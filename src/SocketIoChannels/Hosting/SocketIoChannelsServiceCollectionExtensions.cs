@@ -58,8 +58,11 @@ public static class SocketIoChannelsServiceCollectionExtensions
             {
                 Limits = new Protocol.InboundLimits(options.MaxFramesPerPayload, options.MaxChannelNameLength, options.MaxChannelsPerSession),
                 MaxInboundChars = options.MaxQueuedInboundBytes,
+                RecoveryWindow = (long)(options.ConnectionStateRecovery.MaxDisconnectionDuration.TotalSeconds * provider.GetRequiredService<TimeProvider>().TimestampFrequency),
             };
         });
+        services.AddSingleton(provider => new RecoveryRecord(
+            provider.GetRequiredService<IOptions<SocketIoOptions>>().Value.ConnectionStateRecovery, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<SocketIoOptions>>().Value;

@@ -245,7 +245,12 @@ internal sealed partial class EngineIoSession : ITransportSession
 
         foreach (var socket in ending)
         {
-            socket.EndFromEngine(reason);
+            // A lost connection (not the client's DISCONNECT, a slow consumer or the server's own end): with
+            // connection state recovery the socket waits for its client instead of ending.
+            if (reason is not (SessionEndReason.Normal or SessionEndReason.Timeout or SessionEndReason.Error) || !starter.TrySuspend(socket))
+            {
+                socket.EndFromEngine(reason);
+            }
         }
 
         owner.OnEnded(this);
