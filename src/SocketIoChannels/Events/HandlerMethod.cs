@@ -209,6 +209,10 @@ internal sealed class HandlerMethod
                 channelBound = true;
                 binder = Expression.Property(invocation, nameof(EventInvocation.Channel));
             }
+            else if (attribute.Event == SocketIoEvent.Message && type == typeof(JToken[]))
+            {
+                binder = MessageBinding.For(type, invocation); // every argument; the message parameter stays free
+            }
             else if (attribute.Event == SocketIoEvent.Message && !messageBound && IsMessageParameter(parameter, isService))
             {
                 messageBound = true;

@@ -125,6 +125,9 @@ public sealed class V5AdminHandlers
 
     [OnEvent("add")]
     public static int Add(int a, int b) => 1000 + a + b;
+
+    [OnMessage]
+    public static string Count(JToken[] args, JToken first) => args.Length + " arguments, the first " + first;
 }
 
 /// <summary>A namespace whose OnConnect needs an authenticated user.</summary>

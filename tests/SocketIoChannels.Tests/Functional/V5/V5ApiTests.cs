@@ -162,6 +162,16 @@ public sealed class V5ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnOnMessageJTokenArrayGetsEveryArgumentAndTheMessageTheFirst()
+    {
+        var client = await ConnectedAsync("/admin");
+
+        await client.EmitAsync("/admin", "message", 4, "a", "b");
+
+        Assert.Equal("[\"2 arguments, the first a\"]", (await client.ReceiveAckAsync(4, "/admin")).Data!.ToString(Newtonsoft.Json.Formatting.None));
+    }
+
+    [Fact]
     public async Task SubscribeAndUnsubscribeAreAckedAndChannelSendsFollowThem()
     {
         var client = await ConnectedAsync();
