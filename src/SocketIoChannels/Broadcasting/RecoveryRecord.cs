@@ -22,13 +22,15 @@ internal sealed class RecoveryRecord
     private long lastOffset;
     private long trimmedThrough; // every entry up to this offset is gone
 
-    public RecoveryRecord(ConnectionStateRecoveryOptions options, TimeProvider time)
+    /// <summary>A record for <c>SocketIoOptions.ConnectionStateRecovery</c>: <paramref name="maxDisconnectionDuration"/>
+    /// zero turns recovery off.</summary>
+    public RecoveryRecord(TimeSpan maxDisconnectionDuration, int maxRecordedSends, TimeProvider time)
     {
         this.time = time;
-        Enabled = options.Enabled;
-        Window = options.MaxDisconnectionDuration;
-        window = (long)(options.MaxDisconnectionDuration.TotalSeconds * time.TimestampFrequency);
-        maxEntries = Math.Max(1, options.MaxRecordedSends);
+        Enabled = maxDisconnectionDuration > TimeSpan.Zero;
+        Window = maxDisconnectionDuration;
+        window = (long)(maxDisconnectionDuration.TotalSeconds * time.TimestampFrequency);
+        maxEntries = Math.Max(1, maxRecordedSends);
     }
 
     /// <summary>Whether recovery is on.</summary>
@@ -126,14 +128,14 @@ internal sealed class RecoveryRecord
     {
         public bool Includes(Session socket, HashSet<string> keys)
         {
+            if (SessionId is not null)
+            {
+                return SessionId == socket.Id; // a session id names a socket of any namespace
+            }
+
             if (ReferenceEquals(socket, Except) || !string.Equals(socket.Namespace, Namespace, StringComparison.Ordinal))
             {
                 return false;
-            }
-
-            if (SessionId is not null)
-            {
-                return SessionId == socket.Id;
             }
 
             if (Channel is not null)

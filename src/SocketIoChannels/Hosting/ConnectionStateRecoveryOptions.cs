@@ -19,9 +19,9 @@ public sealed class ConnectionStateRecoveryOptions
     /// <summary>How long a Socket.IO 5 socket whose connection was lost stays restorable
     /// (<c>maxDisconnectionDuration</c>). <see cref="TimeSpan.Zero"/> (the default) turns recovery off.</summary>
     /// <remarks>
-    /// <para>A socket is kept when its connection was lost (the transport closed, a ping timed out, the client broke
-    /// the protocol); not when the client disconnected it (<c>socket.disconnect()</c>), the server disconnected it,
-    /// its queue overflowed, or the app stops.</para>
+    /// <para>A socket is kept when its connection was lost (the transport closed, a ping timed out); not when the
+    /// client disconnected it (<c>socket.disconnect()</c>), broke the protocol, the server disconnected it, its queue
+    /// overflowed, or the app stops.</para>
     /// <para>While it is kept the socket is suspended, not ended: it stays subscribed to its channels,
     /// <c>ISocket.Connected</c> stays <see langword="true"/>, and no OnDisconnect, OnUnsubscribe or OnFinish runs.
     /// Sends to it are recorded, not queued. When its client comes back in time it is restored: OnConnect does not

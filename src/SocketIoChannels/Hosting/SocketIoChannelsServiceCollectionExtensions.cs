@@ -61,8 +61,11 @@ public static class SocketIoChannelsServiceCollectionExtensions
                 RecoveryWindow = (long)(options.ConnectionStateRecovery.MaxDisconnectionDuration.TotalSeconds * provider.GetRequiredService<TimeProvider>().TimestampFrequency),
             };
         });
-        services.AddSingleton(provider => new RecoveryRecord(
-            provider.GetRequiredService<IOptions<SocketIoOptions>>().Value.ConnectionStateRecovery, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider =>
+        {
+            var recovery = provider.GetRequiredService<IOptions<SocketIoOptions>>().Value.ConnectionStateRecovery;
+            return new RecoveryRecord(recovery.MaxDisconnectionDuration, recovery.MaxRecordedSends, provider.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<SocketIoOptions>>().Value;

@@ -245,9 +245,9 @@ internal sealed partial class EngineIoSession : ITransportSession
 
         foreach (var socket in ending)
         {
-            // A lost connection (not the client's DISCONNECT, a slow consumer or the server's own end): with
-            // connection state recovery the socket waits for its client instead of ending.
-            if (reason is not (SessionEndReason.Normal or SessionEndReason.Timeout or SessionEndReason.Error) || !starter.TrySuspend(socket))
+            // A lost connection (the transport closed, a ping timed out; not the client's DISCONNECT, a protocol
+            // error, a slow consumer or the server's own end): with recovery on the socket waits for its client.
+            if (reason is not (SessionEndReason.Normal or SessionEndReason.Timeout) || !starter.TrySuspend(socket))
             {
                 socket.EndFromEngine(reason);
             }
