@@ -114,7 +114,7 @@ public sealed partial class ReadmeExampleTests
         builder.Logging.ClearProviders();
         var logs = new LogCollector(); // the test reads the per-message log, written once an item's handlers ran
         builder.Logging.AddProvider(logs);
-        builder.Services.AddSocketIoChannels().AddEventHandler<ReadmeExample.ChatHandlers>();
+        builder.Services.AddSocketIoChannels().AddEventHandler<ReadmeExample.ChatHandlers>().AddEventHandler<ReadmeExample.MathHandlers>();
         var app = builder.Build();
         app.UseSocketIoChannels();
         app.MapPost("/rooms/{id:int}/announce", (int id, string text) =>

@@ -12,8 +12,8 @@ namespace SocketIoChannels.LoadTest.Servers;
 
 /// <summary>
 /// Hosts one of the three servers on 127.0.0.1, port 0, plus the bench-only control surface the load client
-/// drives: <c>GET /bench/stats?gc=1</c> (forces full blocking compacting GCs, then reports GC heap and RSS; the last
-/// field, bytes allocated so far, is for profiling by hand) and the
+/// drives: <c>GET /bench/stats?gc=1</c> (forces full blocking compacting GCs, then reports GC heap and RSS; the last two
+/// fields, bytes allocated and thread-pool work items completed so far, are for profiling by hand) and the
 /// <c>/bench/control</c> WebSocket (start the publisher, acknowledge deliveries). Prints <c>READY port</c>.
 /// <c>--redis host:port</c> adds the Redis backplane to the SocketIoChannels server (scenario 5, scale-out).
 /// </summary>
@@ -91,7 +91,7 @@ internal static class ServerHost
             }
 
             return Results.Text(string.Create(CultureInfo.InvariantCulture,
-                $"{target.Subscribers} {GC.GetTotalMemory(false)} {ProcStat.SelfRssBytes()} {publisher.Published} {publisher.Timeouts} {GC.GetTotalAllocatedBytes()}"));
+                $"{target.Subscribers} {GC.GetTotalMemory(false)} {ProcStat.SelfRssBytes()} {publisher.Published} {publisher.Timeouts} {GC.GetTotalAllocatedBytes()} {ThreadPool.CompletedWorkItemCount}"));
         });
         app.Map("/bench/control", (HttpContext context, Publisher publisher) => ControlAsync(context, publisher));
 
