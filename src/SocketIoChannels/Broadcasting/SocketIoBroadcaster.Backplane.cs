@@ -81,6 +81,14 @@ internal sealed partial class SocketIoBroadcaster : ISocketIoBackplaneReceiver
         int delivered;
         lock (order)
         {
+            // Offsets are this node's: a send from another node gets one here, as this node's own sends do.
+            outbound = Recovery.Record(outbound, message.Target switch
+            {
+                BackplaneTarget.All => new RecoveryRecord.Target(nsp),
+                BackplaneTarget.Channel => new RecoveryRecord.Target(nsp, Channels: message.Channels,
+                    ExceptSubscribersOf: message.ExceptSubscribersOf.Count == 0 ? null : message.ExceptSubscribersOf),
+                _ => new RecoveryRecord.Target(nsp, SessionId: message.SessionId),
+            });
             delivered = message.Target switch
             {
                 BackplaneTarget.All => LocalToAll(outbound, nsp, except: null),

@@ -25,8 +25,10 @@ internal sealed partial class SocketIoBroadcaster
     private readonly ChannelRegistry<Session> channels;
     private readonly SocketIoMetrics metrics;
 
-    public SocketIoBroadcaster(SessionStore sessions, ChannelRegistry<Session> channels, BackplaneLink backplane, SocketIoMetrics metrics)
+    public SocketIoBroadcaster(SessionStore sessions, ChannelRegistry<Session> channels, BackplaneLink backplane, SocketIoMetrics metrics,
+        RecoveryRecord recovery)
     {
+        Recovery = recovery;
         this.sessions = sessions;
         this.channels = channels;
         Backplane = backplane;
@@ -34,6 +36,9 @@ internal sealed partial class SocketIoBroadcaster
     }
 
     public BackplaneLink Backplane { get; }
+
+    /// <summary>Connection state recovery: the record of recent sends and the suspended sockets.</summary>
+    public RecoveryRecord Recovery { get; }
 
     /// <summary>A send to every session of namespace <paramref name="nsp"/>, here and on the other nodes.</summary>
     public int ToAll(string nsp, OutboundMessage message)
@@ -70,7 +75,7 @@ internal sealed partial class SocketIoBroadcaster
             throw new NoSocketException(NoSession(sessionId));
         }
 
-        if (!session.TryEnqueue(message))
+        if (!ToOne(session, message))
         {
             throw new NoSocketException("The socket with the session ID " + sessionId + " has ended"
                 + (session.EndReason == SessionEndReason.SlowConsumer ? " as a slow consumer: its queue was full." : "."));
@@ -172,6 +177,8 @@ internal sealed partial class SocketIoBroadcaster
         count = null;
         lock (order)
         {
+            message = Recovery.Record(message, new RecoveryRecord.Target(nsp, channelNames is { Count: 1 } ? channelNames[0] : channel,
+                channelNames is { Count: > 1 } ? channelNames : null, Except: except));
             delivered = channelNames is { Count: > 1 } ? LocalToChannels(message, nsp, channelNames, except, null)
                 : channelNames is { Count: 1 } ? LocalToChannel(message, nsp, channelNames[0], except)
                 : channel is not null ? LocalToChannel(message, nsp, channel, except)

@@ -137,7 +137,7 @@ internal sealed class SocketHandle : ISocket
 
     private void SendToSelf(OutboundMessage message)
     {
-        if (Session.TryEnqueue(message))
+        if (broadcaster.ToOne(Session, message))
         {
             metrics.Delivered(1);
         }

@@ -58,7 +58,13 @@ public static class SocketIoChannelsServiceCollectionExtensions
             {
                 Limits = new Protocol.InboundLimits(options.MaxFramesPerPayload, options.MaxChannelNameLength, options.MaxChannelsPerSession),
                 MaxInboundChars = options.MaxQueuedInboundBytes,
+                RecoveryWindow = (long)(options.ConnectionStateRecovery.MaxDisconnectionDuration.TotalSeconds * provider.GetRequiredService<TimeProvider>().TimestampFrequency),
             };
+        });
+        services.AddSingleton(provider =>
+        {
+            var recovery = provider.GetRequiredService<IOptions<SocketIoOptions>>().Value.ConnectionStateRecovery;
+            return new RecoveryRecord(recovery.MaxDisconnectionDuration, recovery.MaxRecordedSends, provider.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(provider =>
         {

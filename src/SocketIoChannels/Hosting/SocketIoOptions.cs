@@ -98,6 +98,11 @@ public sealed class SocketIoOptions
     /// <remarks>Socket.IO 5 only (0.6 has no CONNECT packet).</remarks>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>Connection state recovery for Socket.IO 5 clients (socket.io's <c>connectionStateRecovery</c>): off
+    /// until <see cref="ConnectionStateRecoveryOptions.MaxDisconnectionDuration"/> is set.</summary>
+    /// <remarks>Socket.IO 5 only; django-socketio has no such setting.</remarks>
+    public ConnectionStateRecoveryOptions ConnectionStateRecovery { get; set; } = new();
+
     /// <summary>The event a Socket.IO 5 client subscribes to a channel with: <c>socket.emit("subscribe", "room")</c>.
     /// Default <c>subscribe</c>.</summary>
     /// <remarks>django-socketio: the client's <c>socket.subscribe(channel)</c> (<c>__subscribe__</c> on 0.6).</remarks>

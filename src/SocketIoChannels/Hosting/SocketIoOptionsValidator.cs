@@ -65,6 +65,23 @@ internal sealed class SocketIoOptionsValidator : IValidateOptions<SocketIoOption
             failures.Add($"SocketIo:SubscribeEventName (\"{options.SubscribeEventName}\") and SocketIo:UnsubscribeEventName (\"{options.UnsubscribeEventName}\") must differ from each other and from \"message\".");
         }
 
+        if (options.ConnectionStateRecovery is not { } recovery)
+        {
+            failures.Add("SocketIo:ConnectionStateRecovery must not be null (set MaxDisconnectionDuration to zero to turn recovery off).");
+        }
+        else
+        {
+            if (recovery.MaxDisconnectionDuration < TimeSpan.Zero)
+            {
+                failures.Add($"SocketIo:ConnectionStateRecovery:MaxDisconnectionDuration must not be negative (was {recovery.MaxDisconnectionDuration}); zero turns recovery off.");
+            }
+
+            if (recovery.MaxRecordedSends < 1)
+            {
+                failures.Add($"SocketIo:ConnectionStateRecovery:MaxRecordedSends must be at least 1 (was {recovery.MaxRecordedSends}).");
+            }
+        }
+
         if (options.WebSocketCloseTimeout < TimeSpan.Zero)
         {
             failures.Add($"SocketIo:WebSocketCloseTimeout must not be negative (was {options.WebSocketCloseTimeout}).");

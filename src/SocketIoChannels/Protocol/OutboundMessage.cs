@@ -74,6 +74,24 @@ internal sealed class OutboundMessage
             ? new(OutboundKind.Remote06, null, null, null, -1, frame, null)
             : new(OutboundKind.Event, null, null, null, -1, frame.Length == 0 ? null : frame, new Body(eventJson, attachments ?? []));
 
+    /// <summary>The connection state recovery offset of this send (its last argument for Socket.IO 5 sockets), or
+    /// <see langword="null"/>: set once, before its first Socket.IO 5 encoding, under the broadcaster's order lock.</summary>
+    public string? Offset { get; private set; }
+
+    /// <summary>Whether this send takes a recovery offset: an event or message that asks for no ack.</summary>
+    public bool IsRecoverable => kind != OutboundKind.Ack && ackId < 0;
+
+    /// <summary>This send with <paramref name="offset"/>: itself when it has none yet and was not encoded for
+    /// Socket.IO 5, otherwise a copy sharing its encoded forms but the Socket.IO 5 packets.</summary>
+    public OutboundMessage WithOffset(string offset)
+    {
+        var target = Offset is null && Volatile.Read(ref lastV5) is null
+            ? this
+            : new OutboundMessage(kind, value, eventName, args, ackId, frame06, body);
+        target.Offset = offset;
+        return target;
+    }
+
     /// <summary>Whether this is an event (not a message or an ack).</summary>
     public bool IsEvent => kind == OutboundKind.Event;
 
@@ -124,7 +142,8 @@ internal sealed class OutboundMessage
         var type = kind == OutboundKind.Ack
             ? binary ? SocketIoPacketType.BinaryAck : SocketIoPacketType.Ack
             : binary ? SocketIoPacketType.BinaryEvent : SocketIoPacketType.Event;
-        var text = SocketIoPacketCodec.Encode(type, nsp, ackId >= 0 ? ackId : null, built.Json, built.Attachments.Count);
+        var json = Offset is null ? built.Json : built.Json[..^1] + "," + JsonConvert.ToString(Offset) + "]"; // the offset goes last
+        var text = SocketIoPacketCodec.Encode(type, nsp, ackId >= 0 ? ackId : null, json, built.Attachments.Count);
         var packets = new byte[1 + built.Attachments.Count][];
         packets[0] = EngineIoCodec.QueuedText(EngineIoPacketType.Message, text);
         for (var i = 0; i < built.Attachments.Count; i++)

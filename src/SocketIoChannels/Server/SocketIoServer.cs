@@ -73,7 +73,15 @@ internal sealed partial class SocketIoServer : ISessionStarter
 
         // Findable by the Engine.IO session before the loop can answer the CONNECT: the client sends its events as
         // soon as it has the answer, and they must reach this socket.
-        var socket = store.CreateSocket(engine, nsp, auth);
+        var recovery = broadcaster.Recovery;
+        var baseline = recovery.LastOffset;
+        var socket = store.CreateSocket(engine, nsp, recovery.Enabled ? WithoutRecoveryIds(auth) : auth);
+        if (recovery.Enabled)
+        {
+            socket.Pid = RecoveryRecord.NewPid();
+            socket.RecoveryBaseline = baseline;
+        }
+
         engine.RegisterSocket(nsp, socket);
         return Start(socket);
     }
@@ -138,6 +146,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         finally
         {
             membership.LeaveAll(session); // nothing left to leave unless the teardown itself failed
+            broadcaster.Recovery.Forget(session);
             lock (loops)
             {
                 loops.TryRemove(session, out _);
@@ -297,6 +306,7 @@ internal sealed partial class SocketIoServer : ISessionStarter
         }
 
         stopping = true;
+        broadcaster.Recovery.Stopping = true;
         LogStopping(loops.Count);
         try
         {

@@ -110,6 +110,22 @@ internal sealed partial class EngineIoSession
             everConnected = true;
         }
 
+        if (auth is not null && starter.TryRestoreSocket(this, nsp, auth) is { } restored)
+        {
+            bool kept;
+            lock (gate)
+            {
+                kept = state == 0;
+            }
+
+            if (!kept)
+            {
+                restored.EndFromEngine(EndReason); // this session ended meanwhile
+            }
+
+            return;
+        }
+
         if (starter.StartSocket(this, nsp, auth) is not { } socket)
         {
             return; // the host is stopping

@@ -245,7 +245,12 @@ internal sealed partial class EngineIoSession : ITransportSession
 
         foreach (var socket in ending)
         {
-            socket.EndFromEngine(reason);
+            // A lost connection (the transport closed, a ping timed out; not the client's DISCONNECT, a protocol
+            // error, a slow consumer or the server's own end): with recovery on the socket waits for its client.
+            if (reason is not (SessionEndReason.Normal or SessionEndReason.Timeout) || !starter.TrySuspend(socket))
+            {
+                socket.EndFromEngine(reason);
+            }
         }
 
         owner.OnEnded(this);

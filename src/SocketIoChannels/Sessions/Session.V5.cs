@@ -12,7 +12,7 @@ namespace SocketIoChannels.Sessions;
 /// </summary>
 internal sealed partial class Session
 {
-    private readonly EngineIoSession? engine;
+    private EngineIoSession? engine; // replaced when a suspended socket is restored on a new Engine.IO session
     private volatile bool connectAnswered; // AcceptConnect or RefuseConnect ran: sends go straight to the Engine.IO session
     private bool endedByEngine; // the client left the namespace, or the Engine.IO session ended: no DISCONNECT to send
 
@@ -47,7 +47,7 @@ internal sealed partial class Session
                 return;
             }
 
-            var answer = new JObject { ["sid"] = Id };
+            var answer = ConnectAnswer();
             var packets = new List<byte[]>(outbox.Queue.Count + 1)
             {
                 EngineIoCodec.QueuedText(EngineIoPacketType.Message, SocketIoPacketCodec.Encode(SocketIoPacketType.Connect, Namespace, null, answer)),
@@ -139,6 +139,11 @@ internal sealed partial class Session
         if (engine is null)
         {
             return false;
+        }
+
+        if (suspended)
+        {
+            return true; // recorded for its recovery (sends that take no offset are lost with the connection)
         }
 
         if (!connectAnswered)

@@ -275,13 +275,29 @@ internal sealed partial class Session : ITransportSession
         byte[]? heartbeat = null;
         lock (gate)
         {
-            if (state != 0 || engine is not null)
+            if (state != 0)
             {
-                return; // a Socket.IO 5 socket: its Engine.IO session has the heartbeat and the connection
+                return;
+            }
+
+            if (engine is not null)
+            {
+                // A Socket.IO 5 socket: its Engine.IO session has the heartbeat and the connection; a suspended one
+                // ends when its recovery window passed.
+                end = suspended && now - suspendedAt >= timings.RecoveryWindow ? SessionEndReason.Normal : null;
+                if (end is null)
+                {
+                    return;
+                }
+
+                endedByEngine = true; // no DISCONNECT: the connection is gone
             }
 
             var lease = outbox.Lease;
-            if (lease is null)
+            if (end is not null)
+            {
+            }
+            else if (lease is null)
             {
                 var closeTimeout = streaming ? timings.StreamingCloseTimeout : timings.PollingCloseTimeout;
                 if (now - closedAt >= closeTimeout)

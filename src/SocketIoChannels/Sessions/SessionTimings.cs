@@ -38,6 +38,9 @@ internal sealed class SessionTimings
     /// <summary>The default of <see cref="MaxInboundChars"/> (SocketIoOptions.MaxQueuedInboundBytes).</summary>
     public const int DefaultMaxInboundChars = 4 * 1024 * 1024;
 
+    /// <summary>How long a suspended Socket.IO 5 socket stays restorable (connection state recovery); 0 when off.</summary>
+    public long RecoveryWindow { get; init; }
+
     public long HeartbeatInterval { get; }
 
     public long HeartbeatTimeout { get; }

@@ -10,8 +10,7 @@ namespace SocketIoChannels.BrowserTests.V5;
 /// </summary>
 public sealed class RecoveryTests(V5RecoveryServerFixture fixture) : IClassFixture<V5RecoveryServerFixture>
 {
-    [Fact(Skip = "Connection state recovery is not implemented yet (no SocketIoOptions.ConnectionStateRecovery on the engine " +
-        "branch): unskip, and set MaxDisconnectionDuration in V5TestServer.ConfigureOptions, when it lands. Green against node's socket.io 4.8 (SOCKETIO_V5_SERVER=node).")]
+    [Fact]
     public async Task ADroppedSocketIsRecoveredWithTheEventsItMissed()
     {
         // reconnection: false, so the test decides when the client comes back: after the missed broadcasts.

@@ -83,7 +83,9 @@ public static class V5TestServer
 
     private static void ConfigureOptions(SocketIoOptions options, bool recovery)
     {
-        _ = options;
-        _ = recovery;
+        if (recovery)
+        {
+            options.ConnectionStateRecovery.MaxDisconnectionDuration = TimeSpan.FromSeconds(60);
+        }
     }
 }
