@@ -183,54 +183,19 @@ internal sealed partial class EngineIoPollingTransport
     /// <summary>Reads a POST body of at most maxPayload bytes as strict UTF-8; a larger or invalid one ends the session.</summary>
     private static async Task<string> ReadBodyAsync(HttpRequest request, EngineIoSession session)
     {
-        var max = session.MaxPayload;
-        if (request.ContentLength > max)
-        {
-            session.End(SessionEndReason.Error);
-            throw new TransportException(StatusCodes.Status413PayloadTooLarge, $"The body may have at most {max} bytes.");
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        var length = 0;
         try
         {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > max)
-                {
-                    session.End(SessionEndReason.Error);
-                    throw new TransportException(StatusCodes.Status413PayloadTooLarge, $"The body may have at most {max} bytes.");
-                }
-            }
-
-            try
-            {
-                return StrictUtf8.GetString(buffer, 0, length);
-            }
-            catch (DecoderFallbackException)
-            {
-                session.End(SessionEndReason.Error);
-                throw new EngineIoException(EngineIoException.BadRequest, "The body is not valid UTF-8.");
-            }
+            return await RequestBody.ReadAsync(request, session.MaxPayload, static (body, length) => StrictUtf8.GetString(body, 0, length)).ConfigureAwait(false);
         }
-        finally
+        catch (TransportException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            session.End(SessionEndReason.Error); // over maxPayload
+            throw;
+        }
+        catch (DecoderFallbackException)
+        {
+            session.End(SessionEndReason.Error);
+            throw new EngineIoException(EngineIoException.BadRequest, "The body is not valid UTF-8.");
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -104,47 +103,8 @@ internal abstract partial class HttpTransport : ISocketIoTransport
 
     /// <summary>Reads a urlencoded body whatever its Content-Type (XDomainRequest sends none) and returns the
     /// decoded <c>data</c> field, or <see langword="null"/> when there is none. A body over the limit is a 413.</summary>
-    internal static async Task<string?> ReadDataFieldAsync(HttpRequest request, long maxMessageSize)
-    {
-        if (request.ContentLength > maxMessageSize)
-        {
-            throw new TransportException(StatusCodes.Status413PayloadTooLarge, $"The body may have at most {maxMessageSize} bytes.");
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > maxMessageSize)
-                {
-                    throw new TransportException(StatusCodes.Status413PayloadTooLarge, $"The body may have at most {maxMessageSize} bytes.");
-                }
-            }
-
-            return FormField.Find(buffer.AsSpan(0, length), "data"u8);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    internal static Task<string?> ReadDataFieldAsync(HttpRequest request, long maxMessageSize) =>
+        RequestBody.ReadAsync(request, maxMessageSize, static (body, length) => FormField.Find(body.AsSpan(0, length), "data"u8));
 
     [LoggerMessage(111, LogLevel.Debug, "A POST to session {SessionId} had no data field.")]
     private partial void LogMissingData(string sessionId);

@@ -98,19 +98,10 @@ public sealed class NodeClientDriver : IAsyncDisposable
     {
         try
         {
-            if (!process.HasExited)
-            {
-                process.StandardInput.Close();
-                await process.WaitForExitAsync().WithTimeout(TimeSpan.FromSeconds(5));
-            }
-        }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException)
-        {
-            process.Kill(entireProcessTree: true);
+            await NodeProcess.StopAsync(process);
         }
         finally
         {
-            process.Dispose();
             writeLock.Dispose();
         }
     }

@@ -46,25 +46,7 @@ public sealed class NodeReferenceServer : IAsyncDisposable
         return server;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.StandardInput.Close();
-                await process.WaitForExitAsync().WithTimeout(TimeSpan.FromSeconds(5));
-            }
-        }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        finally
-        {
-            process.Dispose();
-        }
-    }
+    public async ValueTask DisposeAsync() => await NodeProcess.StopAsync(process);
 
     private void OnLine(string? line)
     {
