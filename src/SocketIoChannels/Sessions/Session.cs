@@ -146,6 +146,18 @@ internal sealed partial class Session : ITransportSession
     /// <summary>The channels of this session in subscription order (a copy).</summary>
     public string[] GetChannels() => Channels.ToArray();
 
+    /// <summary>Whether a transport connection (a held poll, a WebSocket) is attached now.</summary>
+    public bool HasConnection
+    {
+        get
+        {
+            lock (gate)
+            {
+                return outbox.Lease is not null;
+            }
+        }
+    }
+
     /// <summary>Attaches a transport connection, superseding the one attached before (a newer poll wins). Returns
     /// <see langword="null"/> when the session has ended. <paramref name="cutOff"/>, given by a connection whose
     /// writes a client can stall (the WebSockets), cuts it off when it has not written what is left and its close

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SocketIoChannels.Sessions;
 using SocketIoChannels.Tests.Infrastructure;
 
 namespace SocketIoChannels.Tests.Functional;
@@ -59,6 +60,9 @@ public sealed class HandlerErrorLifecycleTests
         public void Finish(ISocket socket) => recorder.Add(socket.SessionId, "finish:" + string.Join(",", socket.Channels));
     }
 
+    private static Task UntilQueuedAsync(TestApp app, string sessionId) =>
+        Eventually.TrueAsync(() => Task.FromResult(app.Services.GetRequiredService<SessionStore>().Find(sessionId)?.Inbound.Count > 0), "a payload waiting in the session's queue");
+
     private static Task<TestApp> StartAsync(bool closeOnError) => TestApp.StartAsync(
         h => h.AddEventHandler<LifecycleHandlers>(),
         o => o.CloseSessionOnHandlerError = closeOnError,
@@ -81,7 +85,7 @@ public sealed class HandlerErrorLifecycleTests
         await client.SendAsync("gated-throw", "same-payload");
         await recorder.WaitForAsync(id, e => e.Contains("message:gated-throw"));
         await client.SendAsync("next-payload");
-        await Task.Delay(300); // the next payload reaches the session's queue
+        await UntilQueuedAsync(app, id); // the next payload is in the session's queue
         gate.Open.SetResult();
 
         await client.Closed.DefaultTimeout();
@@ -99,7 +103,7 @@ public sealed class HandlerErrorLifecycleTests
         await using var client = new WebSocketTestClient(new Uri(app.Address, "?fail-connect=1"));
         var id = await client.ConnectAsync();
         await client.SendAsync("early");
-        await Task.Delay(300); // the message reaches the session's queue, behind OnConnect
+        await UntilQueuedAsync(app, id); // the message is in the session's queue, behind OnConnect
         gate.Open.SetResult();
 
         await client.Closed.DefaultTimeout();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
+using SocketIoChannels.Sessions;
 using SocketIoChannels.Tests.Infrastructure;
 using SocketIoChannels.Tests.Properties;
 
@@ -234,7 +235,7 @@ public sealed class HostileInputCatalogueTests : IAsyncLifetime
         await using var client = new PollingTestClient(app.Address, jsonp: false) { AutoPoll = false };
         await client.ConnectAsync().DefaultTimeout();
         var older = client.GetPayloadAsync(client.SessionId);
-        await Task.Delay(200);
+        await Eventually.TrueAsync(() => Task.FromResult(app.Services.GetRequiredService<SessionStore>().Find(client.SessionId)?.HasConnection == true), "the older poll held by the server");
         var newer = client.GetPayloadAsync(client.SessionId);
 
         Assert.Equal(string.Empty, await older.DefaultTimeout());

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Newtonsoft.Json.Linq;
+using SocketIoChannels.Sessions;
 using SocketIoChannels.Tests.Infrastructure;
 
 namespace SocketIoChannels.Tests.Functional;
@@ -50,7 +52,7 @@ public abstract class PollingTransportTests : TransportBehaviourTests
         await using var client = new PollingTestClient(App.Address, Jsonp) { AutoPoll = false };
         var id = await client.ConnectAsync();
         var first = client.GetPayloadAsync(id);
-        await Task.Delay(150);
+        await Eventually.TrueAsync(() => Task.FromResult(App.Services.GetRequiredService<SessionStore>().Find(id)?.HasConnection == true), "the first poll held by the server");
 
         var second = client.GetPayloadAsync(id);
         Assert.Equal(string.Empty, await first.DefaultTimeout());
