@@ -179,34 +179,6 @@ internal sealed partial class Session
         return engine.TryEnqueue(packets);
     }
 
-    /// <summary>A 0.6 frame sent to a Socket.IO 5 socket by a path that still encodes 0.6 frames: its messages go as
-    /// the event <c>message</c>, decoded per recipient (paths should send an <see cref="OutboundMessage"/>).</summary>
-    private bool TryEnqueueV5(byte[] frame)
-    {
-        var frames = new List<InboundFrame>();
-        if (FrameCodec.Decode(Encoding.UTF8.GetString(frame), frames, int.MaxValue, out _) != DecodeResult.Ok)
-        {
-            return false;
-        }
-
-        var queued = true;
-        foreach (var decoded in frames)
-        {
-            JToken? message = decoded.Kind switch
-            {
-                FrameKind.Text => new JValue(decoded.Text),
-                FrameKind.Json => FrameCodec.TryParseJson(decoded.Text, out _),
-                _ => null,
-            };
-            if (decoded.Kind != FrameKind.Heartbeat)
-            {
-                queued &= TryEnqueuePackets(OutboundMessage.ForMessage(message).PacketsV5(Namespace));
-            }
-        }
-
-        return queued;
-    }
-
     /// <summary>Queues one command of the client for the session loop, waiting while the loop is behind (the same
     /// back-pressure as 0.6 payloads). Returns a problem when the socket ended first.</summary>
     internal async ValueTask<string?> EnqueueCommandAsync(InboundCommand command, int size, CancellationToken cancellationToken)

@@ -109,13 +109,14 @@ internal sealed partial class Session : ITransportSession
         }
     }
 
-    /// <summary>Queues an encoded frame. A full queue ends the session as a slow consumer; the caller never waits.
-    /// Returns <see langword="false"/> when the frame was not queued.</summary>
+    /// <summary>Queues an encoded 0.6 frame. A full queue ends the session as a slow consumer; the caller never waits.
+    /// Returns <see langword="false"/> when the frame was not queued. A Socket.IO 5 socket takes sends as
+    /// <see cref="OutboundMessage"/> only, encoded once for all its recipients.</summary>
     public bool TryEnqueue(byte[] frame)
     {
         if (engine is not null)
         {
-            return TryEnqueueV5(frame);
+            throw new InvalidOperationException("A Socket.IO 0.6 frame cannot be sent to a Socket.IO 5 socket: send an OutboundMessage.");
         }
 
         if (outbox.Queue.TryWrite(frame))
