@@ -89,15 +89,15 @@ internal sealed partial class LoadClient
     private double ServerCpuSeconds() => ProcStat.CpuSeconds(serverPid) + (secondUri is null ? 0 : ProcStat.CpuSeconds(secondPid));
 
     /// <summary>The client of one connection: Socket.IO 0.6 (ours, node06 by xhr-polling), Engine.IO 4 /
-    /// Socket.IO 5 in the v5 scenarios (ours, node48; only ours needs <c>emit("subscribe", "bench")</c>: node48
+    /// Socket.IO 5 in the v5 scenarios (ours, node48, raw's polling; only ours needs <c>emit("subscribe", "bench")</c>: node48
     /// joins every socket to the room on connect), SignalR, or the raw 0.6 frames.</summary>
     private IBenchClient Create(bool polling, Action<string> onMessage, Uri server) => (v5, kind, polling) switch
     {
         (true, "ours" or "node48", false) => new EngineIoWebSocketClient(connector, server, subscribe: kind == "ours", onMessage),
-        (true, "ours" or "node48", true) => new EngineIoPollingClient(connector.Http, server, subscribe: kind == "ours", onMessage),
+        (true, "ours" or "node48" or "raw", true) => new EngineIoPollingClient(connector.Http, server, subscribe: kind == "ours", onMessage),
         (true, _, _) => throw new NotSupportedException($"{kind} does not speak Engine.IO 4 / Socket.IO 5"),
         (false, "ours", false) => new FrameClient(connector, new Uri("ws://" + server.Authority + "/socket.io/websocket"), socketIo: true, onMessage),
-        (false, "ours" or "node06", true) => new XhrPollingClient(connector.Http, server, onMessage),
+        (false, "ours" or "node06" or "raw", true) => new XhrPollingClient(connector.Http, server, onMessage),
         (false, "raw", false) => new FrameClient(connector, new Uri("ws://" + server.Authority + "/ws"), socketIo: false, onMessage),
         (false, "signalr", _) => new SignalRBenchClient(connector, new Uri(server, "/hub"), polling, onMessage),
         (false, "node06", false) => throw new NotSupportedException("socket.io 0.6.18 speaks WebSocket hixie-75/76 only, not RFC 6455: only the polling scenario runs against node06"),

@@ -14,13 +14,13 @@ internal static class Report
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Run {started:yyyy-MM-dd HH:mm} to {finished:HH:mm} UTC, commit `{facts.Commit}`. Machine: {facts.Cores} cores ({facts.Cpu}), {facts.MemoryGb:F1} GB RAM, {facts.Runtime}, {facts.Os}; GC {facts.Gc} in the .NET servers; Node.js {facts.Node}; open-file limit {facts.OpenFiles}. Load average before {facts.LoadBefore}, after {facts.LoadAfter}. Servers and the load client share the machine, each server in its own process, the client in another.");
         md.AppendLine();
-        md.AppendLine("`ours` = SocketIoChannels (websocket transport, or xhr-polling in scenario 3), `signalr` = ASP.NET Core SignalR hub with groups (JSON protocol; client Microsoft.AspNetCore.SignalR.Client), `raw` = Kestrel WebSockets writing the same pre-encoded bytes to every socket, one WebSocket message per delivery, `node06` = the original node server, socket.io 0.6.18 on Node 20 (xhr-polling only: its WebSocket is hixie-76), `node48` = node socket.io 4.8 on its default `ws` engine (Engine.IO 4 / Socket.IO 5, scenarios 6-8). The v5 scenarios use a raw Engine.IO 4 / Socket.IO 5 client for every server that speaks it. Ratios are ours / other on the median of the runs.");
+        md.AppendLine("`ours` = SocketIoChannels (websocket transport, or xhr-polling in scenario 3), `signalr` = ASP.NET Core SignalR hub with groups (JSON protocol; client Microsoft.AspNetCore.SignalR.Client), `raw` = Kestrel WebSockets writing the same pre-encoded bytes to every socket, one WebSocket message per delivery (in the polling scenarios: the same bytes as one long-poll answer per delivery, with no session machinery), `node06` = the original node server, socket.io 0.6.18 on Node 20 (xhr-polling only: its WebSocket is hixie-76), `node48` = node socket.io 4.8 on its default `ws` engine (Engine.IO 4 / Socket.IO 5, scenarios 6-8). The v5 scenarios use a raw Engine.IO 4 / Socket.IO 5 client for every server that speaks it. Ratios are ours / other on the median of the runs.");
         md.AppendLine();
 
         var runs = results.ToLookup(r => r.Scenario);
         Fanout(md, profile, [.. runs["fanout"]], directory, v5: false);
         ReportSections.Idle(md, profile, [.. runs["idle"]], directory, "## 2. Idle connections (WebSocket, joined to the group, heartbeats running)", "idle");
-        ReportSections.Polling(md, profile, [.. runs["polling"]], "## 3. Long polling", "ours = Socket.IO 0.6 xhr-polling; signalr = SignalR long polling; node06 = socket.io 0.6.18 xhr-polling, the same 0.6 client as ours (the raw server has no polling transport).");
+        ReportSections.Polling(md, profile, [.. runs["polling"]], "## 3. Long polling", "ours = Socket.IO 0.6 xhr-polling; signalr = SignalR long polling; node06 = socket.io 0.6.18 xhr-polling, the same 0.6 client as ours; raw = the Kestrel floor: a middleware with just enough 0.6 xhr-polling for the same client (hold a GET until a message, answer the pre-encoded bytes, POSTs answered ok; no heartbeats, channels or redelivery).");
         ReportSections.Echo(md, profile, [.. runs["echo"]], directory);
         Scaleout(md, profile, [.. runs["scaleout"]], directory);
 
@@ -39,7 +39,7 @@ internal static class Report
 
         if (runs["polling5"].Any())
         {
-            ReportSections.Polling(md, profile, [.. runs["polling5"]], "## 8. Socket.IO 5 long polling", "Engine.IO 4 polling (no upgrade) with the raw Engine.IO 4 / Socket.IO 5 client, pings answered.");
+            ReportSections.Polling(md, profile, [.. runs["polling5"]], "## 8. Socket.IO 5 long polling", "Engine.IO 4 polling (no upgrade) with the raw Engine.IO 4 / Socket.IO 5 client, pings answered. raw = the Kestrel floor: just enough Engine.IO 4 polling for the same client (no pings, no channels).");
         }
 
         return md.ToString();

@@ -24,7 +24,7 @@ internal static class ServerKinds
     /// <c>ours</c> runs the v5 scenarios: until it speaks Engine.IO 4 its client reports them as not supported.</summary>
     public static string? Skip(string scenario, string server) => (scenario, server) switch
     {
-        ("polling", "raw") => "the raw WebSocket server has no long-polling transport",
+        ("polling5", "raw") => null, // the raw server's Engine.IO 4 polling (Servers/RawPollingServer)
         (_, "node06") when IsV5(scenario) => "socket.io 0.6.18 speaks Socket.IO 0.6 only",
         (_, "node06") when scenario != "polling" => "socket.io 0.6.18 speaks WebSocket hixie-75/76 only (not RFC 6455): only the polling scenario runs against it",
         (_, "node48") when !IsV5(scenario) => "socket.io 4.8 speaks Engine.IO 4 / Socket.IO 5 only: its scenarios are fanout5, idle5, polling5",

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace SocketIoChannels.LoadTest.Servers;
 
 /// <summary>
-/// Hosts one of the three servers on 127.0.0.1, port 0, plus the bench-only control surface the load client
+/// Hosts one of the three servers (raw: WebSockets on <c>/ws</c> and long polling under <c>/socket.io/</c>) on 127.0.0.1, port 0, plus the bench-only control surface the load client
 /// drives: <c>GET /bench/stats?gc=1</c> (forces full blocking compacting GCs, then reports GC heap and RSS; the last two
 /// fields, bytes allocated and thread-pool work items completed so far, are for profiling by hand) and the
 /// <c>/bench/control</c> WebSocket (start the publisher, acknowledge deliveries). Prints <c>READY port</c>.
@@ -53,7 +53,8 @@ internal static class ServerHost
                 break;
             case "raw":
                 builder.Services.AddSingleton<RawWebSocketServer>();
-                builder.Services.AddSingleton<IFanoutTarget>(provider => provider.GetRequiredService<RawWebSocketServer>());
+                builder.Services.AddSingleton<RawPollingServer>();
+                builder.Services.AddSingleton<IFanoutTarget, RawTarget>();
                 break;
             default:
                 Console.Error.WriteLine("unknown server kind: " + kind);
@@ -74,6 +75,8 @@ internal static class ServerHost
                 app.UseWebSockets();
                 var raw = app.Services.GetRequiredService<RawWebSocketServer>();
                 app.Map("/ws", raw.AcceptAsync);
+                var rawPolling = app.Services.GetRequiredService<RawPollingServer>();
+                app.Use(next => context => rawPolling.TryHandle(context) ?? next(context));
                 break;
         }
 
