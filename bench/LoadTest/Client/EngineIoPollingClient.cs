@@ -72,6 +72,7 @@ internal sealed class EngineIoPollingClient : IBenchClient
             while (!cancellationToken.IsCancellationRequested)
             {
                 var body = await http.GetStringAsync(sessionUri, cancellationToken).ConfigureAwait(false);
+                WireCounters.OnPollAnswer();
                 var position = 0;
                 while (position < body.Length)
                 {

@@ -71,6 +71,8 @@ internal sealed partial class LoadClient
         await control.WaitForSubscribersAsync(clients.Count, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         control.Send("every " + interval.ToString(CultureInfo.InvariantCulture));
         await Task.Delay(TimeSpan.FromSeconds(warmup), cancellationToken).ConfigureAwait(false);
+        var before = await control.StatsAsync(false, cancellationToken).ConfigureAwait(false);
+        var polls0 = WireCounters.PollAnswers;
         var cpu0 = ProcStat.CpuSeconds(serverPid);
         var clock = Stopwatch.StartNew();
         Volatile.Write(ref measuring, 1);
@@ -78,6 +80,8 @@ internal sealed partial class LoadClient
         Volatile.Write(ref measuring, 0);
         var seconds = clock.Elapsed.TotalSeconds;
         var cpu = ProcStat.CpuSeconds(serverPid) - cpu0;
+        var polls = WireCounters.PollAnswers - polls0;
+        var after = await control.StatsAsync(false, cancellationToken).ConfigureAwait(false);
         control.Send("stop");
         var delivered = Interlocked.Read(ref deliveries);
         result["sessions"] = count;
@@ -88,6 +92,19 @@ internal sealed partial class LoadClient
         result["p99_ms"] = latency.Percentile(99);
         result["server_cpu_pct"] = cpu / seconds * 100;
         result["cpu_s_per_million"] = delivered == 0 ? double.NaN : cpu / (delivered / 1e6);
+
+        // For profiling: how many deliveries each answer carried (a slow client gets several per poll, which makes a
+        // delivery cheaper), server CPU per poll, and (the .NET servers) bytes allocated and thread-pool work items
+        // per poll. The two stats requests fall in the window; they are noise against thousands of polls.
+        result["polls_per_s"] = polls / seconds;
+        result["deliveries_per_poll"] = polls == 0 ? double.NaN : (double)delivered / polls;
+        result["cpu_us_per_poll"] = polls == 0 ? double.NaN : cpu * 1e6 / polls;
+        if (before.AllocatedBytes >= 0 && polls > 0)
+        {
+            result["alloc_bytes_per_poll"] = (double)(after.AllocatedBytes - before.AllocatedBytes) / polls;
+            result["work_items_per_poll"] = (double)(after.WorkItems - before.WorkItems) / polls;
+        }
+
         await control.DisposeAsync().ConfigureAwait(false);
         await DisposeAllAsync(clients).ConfigureAwait(false);
     }

@@ -48,6 +48,7 @@ internal sealed class XhrPollingClient : IBenchClient
             while (!cancellationToken.IsCancellationRequested)
             {
                 var body = await http.GetStringAsync(new Uri(baseUri, "/socket.io/xhr-polling/" + sessionId + "/" + Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
+                WireCounters.OnPollAnswer();
                 frames.Clear();
                 FrameParser.Parse(body, frames);
                 foreach (var frame in frames)

@@ -34,6 +34,7 @@ internal static class Orchestrator
         Console.WriteLine($"open-file limit (ulimit -n) of this process: {openFiles}; the idle maximum is {maxIdle} connections"
             + (openFiles <= 20_000 ? " (the hard limit here is 20,000 per process and cannot be raised)" : string.Empty));
         var profile = Profile.For(profileName, maxIdle).With(options);
+        Tuning.Configure(options);
         var facts = MachineFacts.Read();
         var started = DateTime.UtcNow;
         var results = new List<RunResult>();
@@ -119,15 +120,16 @@ internal static class Orchestrator
 
         facts.LoadAfter = MachineFacts.LoadAverage();
         var stamp = started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        var directory = Path.Combine(outDirectory, stamp + "-" + profile.Name);
+        var directory = Path.Combine(outDirectory, stamp + "-" + profile.Name + (Tuning.Describe() == "defaults" ? string.Empty : "-tuned"));
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
         var markdown = Report.Write(profile, facts, results, started, DateTime.UtcNow, directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "results.md"), markdown).ConfigureAwait(false);
-        if (options.ContainsKey("scenarios") || options.ContainsKey("servers") || profile.Name == "smoke")
+        if (options.ContainsKey("scenarios") || options.ContainsKey("servers") || profile.Name == "smoke" || Tuning.Describe() != "defaults")
         {
-            // A partial run would replace the whole latest table with its few sections; a smoke run's numbers mean nothing.
-            Console.WriteLine("partial or smoke run: latest.md and bench/README.md left as they are");
+            // A partial run would replace the whole latest table with its few sections; a smoke run's numbers mean nothing;
+            // a tuned run is not what an app gets by default.
+            Console.WriteLine("partial, smoke or tuned run: latest.md and bench/README.md left as they are");
         }
         else
         {

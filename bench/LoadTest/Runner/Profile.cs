@@ -20,10 +20,13 @@ internal sealed record Profile(
         _ => throw new ArgumentException("profile must be smoke, quick, medium or full, not " + name),
     };
 
-    /// <summary>The profile with <c>--window N[,M…]</c> and <c>--paced-ms MS</c> from the command line applied.</summary>
+    /// <summary>The profile with <c>--window N[,M…]</c>, <c>--paced-ms MS</c>, <c>--polling-sessions N[,M…]</c> and
+    /// <c>--polling-seconds S</c> from the command line applied.</summary>
     public Profile With(IReadOnlyDictionary<string, string> options) => this with
     {
         FanoutWindows = options.TryGetValue("window", out var windows) ? [.. windows.Split(',').Select(w => int.Parse(w, System.Globalization.CultureInfo.InvariantCulture))] : FanoutWindows,
         FanoutPacedMs = options.TryGetValue("paced-ms", out var paced) ? double.Parse(paced, System.Globalization.CultureInfo.InvariantCulture) : FanoutPacedMs,
+        PollingSessions = options.TryGetValue("polling-sessions", out var sessions) ? [.. sessions.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))] : PollingSessions,
+        PollingSeconds = options.TryGetValue("polling-seconds", out var seconds) ? double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture) : PollingSeconds,
     };
 }

@@ -37,7 +37,9 @@ internal static class ServerKinds
     {
         if (!IsNode(server))
         {
-            return new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "LoadTest"), ("server " + server + " " + extra).TrimEnd());
+            var dotnet = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "LoadTest"), ("server " + server + " " + extra).TrimEnd());
+            Tuning.Apply(dotnet);
+            return dotnet;
         }
 
         var directory = NodeDirectory() ?? throw new InvalidOperationException("bench/node (node06.js, node48.js) not found");

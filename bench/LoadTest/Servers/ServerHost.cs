@@ -33,6 +33,7 @@ internal static class ServerHost
             kestrel.Limits.MaxConcurrentConnections = null;
             kestrel.Limits.MaxConcurrentUpgradedConnections = null;
         });
+        ServerTuning.Apply(builder);
 
         switch (kind)
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -27,8 +28,11 @@ public static class SocketIoChannelsApplicationBuilderExtensions
         // main pipeline. Not an async lambda: its state machine would live as long as every WebSocket.
         return app.UseWhen(context => dispatcher.IsUnderResource(context.Request.Path), branch =>
         {
-            branch.Use(InstallCoalescingUpgrade(app.ApplicationServices));
-            branch.UseWebSockets();
+            branch.UseWhen(MayBeWebSocket, upgrades =>
+            {
+                upgrades.Use(InstallCoalescingUpgrade(app.ApplicationServices));
+                upgrades.UseWebSockets();
+            });
             branch.Use(next => context => dispatcher.TryHandle(context) ?? next(context));
         });
     }
@@ -47,12 +51,22 @@ public static class SocketIoChannelsApplicationBuilderExtensions
         var resource = endpoints.ServiceProvider.GetRequiredService<IOptions<SocketIoOptions>>().Value.Resource.Trim('/');
         // The WebSockets middleware inside the endpoint, as SignalR maps its hubs: only these requests get it.
         var pipeline = endpoints.CreateApplicationBuilder();
-        pipeline.Use(InstallCoalescingUpgrade(endpoints.ServiceProvider));
-        pipeline.UseWebSockets();
+        pipeline.UseWhen(MayBeWebSocket, upgrades =>
+        {
+            upgrades.Use(InstallCoalescingUpgrade(endpoints.ServiceProvider));
+            upgrades.UseWebSockets();
+        });
         pipeline.Run(context => dispatcher.TryHandle(context) ?? NotATransportAsync(context));
         return endpoints.Map("/" + resource + "/{**path}", pipeline.Build())
             .WithDisplayName("SocketIoChannels");
     }
+
+    // The WebSockets middleware only for a request that can become one: an HTTP/1.1 upgrade or an HTTP/2 extended
+    // CONNECT. It creates a handshake object and sets a feature for every request it sees, and a long poll is one
+    // request per delivery; any other request would find no WebSocket in it anyway.
+    private static bool MayBeWebSocket(HttpContext context) =>
+        context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+        || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true };
 
     // An Engine.IO 4 WebSocket's frames go to the socket in batches: the WebSockets middleware upgrades through a
     // feature that wraps the connection's stream (Transports.CoalescingUpgradeStream).

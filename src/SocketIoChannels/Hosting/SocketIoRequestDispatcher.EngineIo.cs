@@ -35,7 +35,7 @@ internal sealed partial class SocketIoRequestDispatcher
         var request = new TransportRequest
         {
             Session = null,
-            Rest = [],
+            Tail = ReadOnlyMemory<char>.Empty,
             TransportName = transport,
             Context = context,
             SessionStarter = server,

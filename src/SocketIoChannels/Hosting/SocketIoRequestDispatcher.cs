@@ -18,8 +18,8 @@ internal sealed partial class SocketIoRequestDispatcher
 {
     private readonly SocketIoServer server;
     private readonly ClientScript clientScript;
-    private readonly FrozenDictionary<string, ISocketIoTransport> transports;
-    private readonly FrozenDictionary<string, ISocketIoTransport> hixieTransports;
+    private readonly FrozenDictionary<string, ISocketIoTransport>.AlternateLookup<ReadOnlySpan<char>> transports;
+    private readonly FrozenDictionary<string, ISocketIoTransport>.AlternateLookup<ReadOnlySpan<char>> hixieTransports;
     private readonly string resourcePrefix;
     private readonly long maxMessageSize;
     private readonly OriginPolicy origins;
@@ -38,8 +38,11 @@ internal sealed partial class SocketIoRequestDispatcher
         this.server = server;
         this.clientScript = clientScript;
         // The hixie-75/76 upgrades share their URLs with RFC 6455 (websocket, flashsocket): picked here by headers.
-        this.transports = transports.Where(t => t is not HixieWebSocketTransport).ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
-        hixieTransports = transports.OfType<HixieWebSocketTransport>().ToFrozenDictionary(t => t.Name, t => (ISocketIoTransport)t, StringComparer.Ordinal);
+        // Looked up by the path's span: no string per request for the transport name or the session id.
+        this.transports = transports.Where(t => t is not HixieWebSocketTransport).ToFrozenDictionary(t => t.Name, StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+        hixieTransports = transports.OfType<HixieWebSocketTransport>().ToFrozenDictionary(t => t.Name, t => (ISocketIoTransport)t, StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
         resourcePrefix = "/" + options.Value.Resource.Trim('/');
         maxMessageSize = options.Value.MaxMessageSize;
         origins = new OriginPolicy(options.Value.AllowedOrigins);
@@ -71,13 +74,14 @@ internal sealed partial class SocketIoRequestDispatcher
             return null;
         }
 
-        var rest = path[(resourcePrefix.Length + 1)..];
-        if (rest.Length == 0)
+        var rest = path.AsSpan(resourcePrefix.Length + 1);
+        if (rest.IsEmpty)
         {
             // The resource root: Engine.IO 4 (docs/protocol-v5.md §1.1); the 0.6 paths are below it.
             return HandleEngineIo(context);
         }
-        if (rest == "socket.io.js")
+
+        if (rest.SequenceEqual("socket.io.js"))
         {
             if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
             {
@@ -87,13 +91,15 @@ internal sealed partial class SocketIoRequestDispatcher
             return clientScript.WriteAsync(context);
         }
 
-        var segments = rest.Split('/');
-        if (!transports.TryGetValue(segments[0], out var transport))
+        // {transport}[/{sessionId}[/{tail}]], split without allocating: a poll is one request per delivery.
+        var slash = rest.IndexOf('/');
+        var name = slash < 0 ? rest : rest[..slash];
+        if (!transports.TryGetValue(name, out var transport))
         {
             return null;
         }
 
-        if (hixieTransports.TryGetValue(segments[0], out var hixie) && HixieHandshake.IsHixieRequest(context.Request.Method, context.Request.Headers))
+        if (hixieTransports.TryGetValue(name, out var hixie) && HixieHandshake.IsHixieRequest(context.Request.Method, context.Request.Headers))
         {
             transport = hixie;
         }
@@ -104,7 +110,10 @@ internal sealed partial class SocketIoRequestDispatcher
             return RefuseOriginAsync(context, transport.Name, refusedOrigin);
         }
 
-        var sessionId = segments.Length > 1 ? segments[1] : string.Empty;
+        var afterName = slash < 0 ? ReadOnlySpan<char>.Empty : rest[(slash + 1)..];
+        var idEnd = afterName.IndexOf('/');
+        var sessionId = idEnd < 0 ? afterName : afterName[..idEnd];
+        var tailStart = idEnd < 0 ? path.Length : path.Length - afterName.Length + idEnd + 1;
         Sessions.Session? session = null;
         if (sessionId.Length > 0)
         {
@@ -112,7 +121,7 @@ internal sealed partial class SocketIoRequestDispatcher
             if (session is null)
             {
                 // docs/protocol-0.6.md §2.1 step 5, §10 item 15: close the connection without a response; the client reconnects.
-                LogUnknownSession(transport.Name, sessionId.Length > 64 ? sessionId[..64] : sessionId);
+                LogUnknownSession(transport.Name, sessionId.Length > 64 ? sessionId[..64].ToString() : sessionId.ToString());
                 context.Abort();
                 return Task.CompletedTask;
             }
@@ -121,7 +130,7 @@ internal sealed partial class SocketIoRequestDispatcher
         var request = new TransportRequest
         {
             Session = session,
-            Rest = segments.Length > 2 ? segments[2..] : [],
+            Tail = path.AsMemory(tailStart),
             TransportName = transport.Name,
             Context = context,
             SessionStarter = server,

@@ -8,6 +8,7 @@ namespace SocketIoChannels.Sessions;
 internal sealed partial class SessionStore : ISessionOwner
 {
     private readonly ConcurrentDictionary<string, Session> sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Session>.AlternateLookup<ReadOnlySpan<char>> byIdSpan;
     private readonly ILogger<SessionStore> logger;
     private readonly SocketIoMetrics metrics;
 
@@ -16,6 +17,7 @@ internal sealed partial class SessionStore : ISessionOwner
         Timings = timings;
         this.metrics = metrics;
         this.logger = logger;
+        byIdSpan = sessions.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public SessionTimings Timings { get; }
@@ -59,6 +61,10 @@ internal sealed partial class SessionStore : ISessionOwner
 
     public Session? Find(string id) =>
         sessions.TryGetValue(id, out var session) && session.IsAlive ? session : null;
+
+    /// <summary>As <see cref="Find(string)"/>, for an id still in the request's path.</summary>
+    public Session? Find(ReadOnlySpan<char> id) =>
+        byIdSpan.TryGetValue(id, out var session) && session.IsAlive ? session : null;
 
     /// <summary>The live sessions (a moment's view, enumerated without a lock).</summary>
     public ICollection<Session> All => sessions.Values;

@@ -46,8 +46,9 @@ internal sealed class JsonpPollingTransport : PollingTransport
     /// is a 400.</summary>
     private static int CallbackIndex(TransportRequest request)
     {
-        var last = request.Rest.Length == 0 ? string.Empty : request.Rest[^1];
-        if (last.Length is > 0 and <= 9 && last.All(char.IsAsciiDigit))
+        var tail = request.Tail.Span;
+        var last = tail[(tail.LastIndexOf('/') + 1)..];
+        if (last.Length is > 0 and <= 9 && !last.ContainsAnyExceptInRange('0', '9'))
         {
             return int.Parse(last, NumberStyles.None, CultureInfo.InvariantCulture);
         }

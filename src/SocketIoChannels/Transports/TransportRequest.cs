@@ -4,13 +4,15 @@ using SocketIoChannels.Sessions;
 
 namespace SocketIoChannels.Transports;
 
-/// <summary>A request routed to a transport: the session it names (or none for a new one), the path segments after
-/// the session id, and how to start a new session.</summary>
+/// <summary>A request routed to a transport: the session it names (or none for a new one), the path after the
+/// session id, and how to start a new session.</summary>
 internal sealed class TransportRequest
 {
     public required Session? Session { get; init; }
 
-    public required string[] Rest { get; init; }
+    /// <summary>The path after the session id's segment and its slash (<c>ts/3</c> of
+    /// <c>/socket.io/jsonp-polling/SID/ts/3</c>), empty when there is none; a slice of the request's path.</summary>
+    public required ReadOnlyMemory<char> Tail { get; init; }
 
     /// <summary>The transport's name, given to a session it starts.</summary>
     public required string TransportName { get; init; }
