@@ -10,11 +10,14 @@ namespace SocketIoChannels.LoadTest.Runner;
 /// </summary>
 internal static class Tuning
 {
-    /// <summary>The tuned variant: what measured worth it for long polling on this machine (bench/README.md).</summary>
+    /// <summary>The tuned variant (bench/README.md, "Tuned .NET servers"): socket completions and Kestrel's pipes
+    /// inline on the epoll threads (no thread-pool hop per read and write), no hosting log scope and Activity per
+    /// request, no Server header. Not in it: Workstation GC, IOQueueCount and TieredPGO=0, which did not measure
+    /// apart from the noise or only shorten the JIT's warm-up.</summary>
     public static readonly KeyValuePair<string, string>[] Recommended =
     [
         new("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1"),
-        new("BENCH_TUNE", "noserverheader,nohostingdiagnostics"),
+        new("BENCH_TUNE", "inlinescheduling,noserverheader,nohostingdiagnostics"),
     ];
 
     private static readonly List<KeyValuePair<string, string>> Environment = [];
