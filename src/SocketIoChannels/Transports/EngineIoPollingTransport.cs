@@ -175,9 +175,7 @@ internal sealed partial class EngineIoPollingTransport
         }
 
         AddCorsHeaders(context);
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "text/html";
-        await context.Response.WriteAsync("ok", context.RequestAborted).ConfigureAwait(false);
+        await OkAnswer.WriteAsync(context, "text/html").ConfigureAwait(false);
     }
 
     /// <summary>Reads a POST body of at most maxPayload bytes as strict UTF-8; a larger or invalid one ends the session.</summary>

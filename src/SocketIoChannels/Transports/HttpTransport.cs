@@ -78,9 +78,7 @@ internal abstract partial class HttpTransport : ISocketIoTransport
         }
 
         AddCorsHeaders(context);
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "text/plain";
-        await context.Response.WriteAsync("ok", context.RequestAborted).ConfigureAwait(false);
+        await OkAnswer.WriteAsync(context, "text/plain").ConfigureAwait(false);
     }
 
     private Task PreflightAsync(HttpContext context)
@@ -96,9 +94,7 @@ internal abstract partial class HttpTransport : ISocketIoTransport
             headers.AccessControlAllowHeaders = requestHeaders.AccessControlRequestHeaders;
         }
 
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "text/plain";
-        return context.Response.WriteAsync("ok", context.RequestAborted);
+        return OkAnswer.WriteAsync(context, "text/plain");
     }
 
     /// <summary>Reads a urlencoded body whatever its Content-Type (XDomainRequest sends none) and returns the

@@ -49,6 +49,31 @@ public sealed class PollingPostTests
             && e.Message.Contains("the 1 frames before it were used", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task APostAndAPreflightAreAnsweredOkWithContentLengthNotChunked(bool jsonp)
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>());
+        await using var client = new PollingTestClient(app.Address, jsonp);
+        await client.ConnectAsync();
+        var path = jsonp ? $"/socket.io/jsonp-polling/{client.SessionId}/1/0" : $"/socket.io/xhr-polling/{client.SessionId}/send";
+
+        using var post = await PostRawAsync(client, path, "~m~5~m~hello");
+        using var preflight = await client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Options, path)).DefaultTimeout();
+
+        // Framed by Content-Length: each answer goes out in one write, with no closing chunk after it.
+        foreach (var response in new[] { post, preflight })
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("ok", await response.Content.ReadAsStringAsync().DefaultTimeout());
+            Assert.Equal(2, response.Content.Headers.ContentLength);
+            Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        }
+
+        Assert.Equal("hello", await client.ReceiveTextAsync());
+    }
+
     /// <summary>POSTs the form body a browser sends: <c>data=</c> and the payload form-encoded, exactly as given.</summary>
     private static Task<HttpResponseMessage> PostRawAsync(PollingTestClient client, string path, string payload) =>
         client.Http.PostAsync(path, new StringContent("data=" + WebUtility.UrlEncode(payload), Encoding.UTF8, "application/x-www-form-urlencoded")).DefaultTimeout();

@@ -191,6 +191,10 @@ public sealed class EngineIoPollingTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("ok", await response.Content.ReadAsStringAsync().DefaultTimeout());
+
+        // Framed by Content-Length, not chunked: the answer goes out in one write, with no closing chunk after it.
+        Assert.Equal(2, response.Content.Headers.ContentLength);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
     }
 
     [Fact]
