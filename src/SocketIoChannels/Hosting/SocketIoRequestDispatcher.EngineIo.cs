@@ -12,14 +12,33 @@ internal sealed partial class SocketIoRequestDispatcher
 {
     private Task HandleEngineIo(HttpContext context)
     {
-        var query = context.Request.Query;
-        if (query["EIO"] != "4")
+        string? eio;
+        string transport;
+        string sid;
+        if (TryReadEngineIoQuery(context.Request.QueryString.Value, out var eioSpan, out var transportSpan, out var sidSpan))
+        {
+            // The common query (each name at most once, nothing encoded), read in place: a poll is one request per
+            // delivery, and Request.Query would build a dictionary of every name and value for each.
+            eio = eioSpan.SequenceEqual("4") ? "4" : null;
+            transport = transportSpan.SequenceEqual(EngineIoSession.PollingTransportName) ? EngineIoSession.PollingTransportName
+                : transportSpan.SequenceEqual(EngineIoSession.WebSocketTransportName) ? EngineIoSession.WebSocketTransportName
+                : string.Empty;
+            sid = sidSpan.ToString();
+        }
+        else
+        {
+            var query = context.Request.Query;
+            eio = query["EIO"] == "4" ? "4" : null;
+            transport = query["transport"].ToString();
+            sid = query["sid"].ToString();
+        }
+
+        if (eio is null)
         {
             return RefuseEngineIoAsync(context, new EngineIoException(EngineIoException.UnsupportedProtocolVersion,
                 "EIO must be 4 (Socket.IO 0.6 clients use the paths below the resource)."));
         }
 
-        var transport = query["transport"].ToString();
         if (transport is not (EngineIoSession.PollingTransportName or EngineIoSession.WebSocketTransportName))
         {
             return RefuseEngineIoAsync(context, new EngineIoException(EngineIoException.TransportUnknown, "transport must be polling or websocket."));
@@ -31,7 +50,6 @@ internal sealed partial class SocketIoRequestDispatcher
             return RefuseOriginAsync(context, transport, refusedOrigin);
         }
 
-        var sid = query["sid"].ToString();
         var request = new TransportRequest
         {
             Session = null,
@@ -73,6 +91,64 @@ internal sealed partial class SocketIoRequestDispatcher
         {
             // The client went away: control flow, not an error.
         }
+    }
+
+    /// <summary>Reads <c>EIO</c>, <c>transport</c> and <c>sid</c> from the query string without decoding or copying;
+    /// false (read <c>Request.Query</c> instead) when one of them comes twice or a name or one of their values is
+    /// encoded (<c>%</c> or <c>+</c>), so both ways give the same values. Names compare case-insensitively, as there.</summary>
+    private static bool TryReadEngineIoQuery(string? queryString, out ReadOnlySpan<char> eio, out ReadOnlySpan<char> transport, out ReadOnlySpan<char> sid)
+    {
+        eio = transport = sid = default;
+        bool seenEio = false, seenTransport = false, seenSid = false;
+        var rest = queryString.AsSpan();
+        if (!rest.IsEmpty && rest[0] == '?')
+        {
+            rest = rest[1..];
+        }
+
+        while (!rest.IsEmpty)
+        {
+            var ampersand = rest.IndexOf('&');
+            var pair = ampersand < 0 ? rest : rest[..ampersand];
+            rest = ampersand < 0 ? default : rest[(ampersand + 1)..];
+            var equals = pair.IndexOf('=');
+            var name = equals < 0 ? pair : pair[..equals];
+            var value = equals < 0 ? default : pair[(equals + 1)..];
+            if (name.ContainsAny('%', '+'))
+            {
+                return false;
+            }
+
+            ref var seen = ref seenEio;
+            ref var target = ref eio;
+            if (name.Equals("EIO", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+            else if (name.Equals("transport", StringComparison.OrdinalIgnoreCase))
+            {
+                seen = ref seenTransport;
+                target = ref transport;
+            }
+            else if (name.Equals("sid", StringComparison.OrdinalIgnoreCase))
+            {
+                seen = ref seenSid;
+                target = ref sid;
+            }
+            else
+            {
+                continue;
+            }
+
+            if (seen || value.ContainsAny('%', '+'))
+            {
+                return false;
+            }
+
+            seen = true;
+            target = value;
+        }
+
+        return true;
     }
 
     /// <summary>HTTP 400 with node's body <c>{"code":N,"message":"…"}</c>, and CORS so a page can read it.</summary>

@@ -136,6 +136,12 @@ public sealed class EngineIoPollingTests
     [InlineData("POST", "/socket.io/?EIO=4&transport=polling", 2, "Bad handshake method")]
     [InlineData("PUT", "/socket.io/?EIO=4&transport=polling", 2, "Bad handshake method")]
     [InlineData("GET", "/socket.io/?EIO=4&transport=websocket", 3, "Bad request")]
+    [InlineData("GET", "/socket.io/?EIO=4&EIO=4&transport=polling", 5, "Unsupported protocol version")] // a name twice
+    [InlineData("GET", "/socket.io/?EIO=4&transport=polling&transport=polling", 0, "Transport unknown")]
+    [InlineData("GET", "/socket.io/?EIO=%34&transport=pol%6Cing&sid=no%70e", 1, "Session ID unknown")] // decoded
+    [InlineData("GET", "/socket.io/?eio=4&TRANSPORT=polling&Sid=nope", 1, "Session ID unknown")] // names in any case
+    [InlineData("GET", "/socket.io/?%45IO=4&transport=polling&sid=nope", 1, "Session ID unknown")]
+    [InlineData("GET", "/socket.io/?EIO=4&transport=polling&sid=no+pe", 1, "Session ID unknown")]
     public async Task ABadRequestGets400WithNodesJsonBody(string method, string url, int code, string message)
     {
         await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>());
@@ -146,6 +152,24 @@ public sealed class EngineIoPollingTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal($"{{\"code\":{code},\"message\":\"{message}\"}}", await response.Content.ReadAsStringAsync().DefaultTimeout());
+    }
+
+    [Theory]
+    [InlineData("EIO=4&transport=polling&sid={0}")]
+    [InlineData("sid={0}&t=PQx1&EIO=4&transport=polling&b64=1")]
+    [InlineData("EIO=%34&transport=polling&sid={0}")] // encoded: read through Request.Query
+    [InlineData("eio=4&Transport=polling&SID={0}")]
+    public async Task ThePollOfASessionIsFoundWhateverTheQueryLooksLike(string query)
+    {
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>());
+        using var client = new EngineIoPollingClient(app.Address);
+        await client.ConnectAsync();
+        await client.PostAsync("42[\"message\",\"found\"]");
+
+        using var response = await client.Http.GetAsync("/socket.io/?" + string.Format(System.Globalization.CultureInfo.InvariantCulture, query, Uri.EscapeDataString(client.Sid))).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("42[\"message\",\"found\"]", await response.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
     }
 
     [Fact]
