@@ -12,14 +12,16 @@ internal sealed partial class SocketIoRequestDispatcher
 {
     private Task HandleEngineIo(HttpContext context)
     {
-        var query = context.Request.Query;
-        if (query["EIO"] != "4")
+        // Parsed here rather than read through Request.Query: that feature and its dictionary would stay on the
+        // connection's HttpContext for as long as a WebSocket lives (a cost per idle connection).
+        var query = QueryStringParser.Parse(context.Request.QueryString.Value ?? string.Empty);
+        if (query.GetValueOrDefault("EIO") != "4")
         {
             return RefuseEngineIoAsync(context, new EngineIoException(EngineIoException.UnsupportedProtocolVersion,
                 "EIO must be 4 (Socket.IO 0.6 clients use the paths below the resource)."));
         }
 
-        var transport = query["transport"].ToString();
+        var transport = query.GetValueOrDefault("transport", string.Empty);
         if (transport is not (EngineIoSession.PollingTransportName or EngineIoSession.WebSocketTransportName))
         {
             return RefuseEngineIoAsync(context, new EngineIoException(EngineIoException.TransportUnknown, "transport must be polling or websocket."));
@@ -31,7 +33,7 @@ internal sealed partial class SocketIoRequestDispatcher
             return RefuseOriginAsync(context, transport, refusedOrigin);
         }
 
-        var sid = query["sid"].ToString();
+        var sid = query.GetValueOrDefault("sid", string.Empty);
         var request = new TransportRequest
         {
             Session = null,
