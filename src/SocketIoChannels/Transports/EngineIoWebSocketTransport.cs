@@ -38,7 +38,7 @@ internal sealed partial class EngineIoWebSocketTransport
             upgrading = store.Find(sid) ?? throw new EngineIoException(EngineIoException.UnknownSid, "No session has this sid.");
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false }).ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(WebSocketAccept.Context).ConfigureAwait(false);
         // Through the coalescing stream when the middleware upgraded through it (HTTP/1.1): a batch in one write.
         var coalescing = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>() as CoalescingUpgradeStream;
         var framing = new Rfc6455Framing(socket, context, store.Timings.MaxPayload, engineIo: true, coalescing is { IsUpgraded: true } ? coalescing : null);

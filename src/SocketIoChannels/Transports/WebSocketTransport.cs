@@ -29,7 +29,7 @@ internal sealed class WebSocketTransport : ISocketIoTransport
             throw new TransportException(StatusCodes.Status400BadRequest, "The " + Name + " transport needs a WebSocket upgrade request.");
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false }).ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(WebSocketAccept.Context).ConfigureAwait(false);
         await WebSocketConnection.RunAsync(new Rfc6455Framing(socket, context, request.MaxMessageSize), request, logger).ConfigureAwait(false);
     }
 }
