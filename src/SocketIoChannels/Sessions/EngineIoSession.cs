@@ -98,7 +98,7 @@ internal sealed partial class EngineIoSession : ITransportSession
         {
             lock (gate)
             {
-                return sockets is null ? [] : [.. sockets.Values];
+                return sockets is null ? [] : [.. sockets];
             }
         }
     }
@@ -223,7 +223,7 @@ internal sealed partial class EngineIoSession : ITransportSession
             EndReason = reason;
             current = outbox.Lease;
             onWebSocket = upgrade == UpgradeState.Upgraded;
-            ending = sockets is null ? [] : [.. sockets.Values];
+            ending = sockets is null ? [] : [.. sockets];
             sockets = null;
         }
 
