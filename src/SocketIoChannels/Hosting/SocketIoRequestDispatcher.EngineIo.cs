@@ -21,8 +21,14 @@ internal sealed partial class SocketIoRequestDispatcher
                 "EIO must be 4 (Socket.IO 0.6 clients use the paths below the resource)."));
         }
 
-        var transport = query.GetValueOrDefault("transport", string.Empty);
-        if (transport is not (EngineIoSession.PollingTransportName or EngineIoSession.WebSocketTransportName))
+        // The constant, not the parsed string: the request (and the string) lives as long as a WebSocket.
+        var transport = query.GetValueOrDefault("transport") switch
+        {
+            EngineIoSession.PollingTransportName => EngineIoSession.PollingTransportName,
+            EngineIoSession.WebSocketTransportName => EngineIoSession.WebSocketTransportName,
+            _ => null,
+        };
+        if (transport is null)
         {
             return RefuseEngineIoAsync(context, new EngineIoException(EngineIoException.TransportUnknown, "transport must be polling or websocket."));
         }
