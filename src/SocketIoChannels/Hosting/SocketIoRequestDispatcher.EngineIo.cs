@@ -52,16 +52,27 @@ internal sealed partial class SocketIoRequestDispatcher
             Metrics = metrics,
         };
 
-        return ProcessEngineIoAsync(context, transport, sid.Length > 0 ? sid : null, request);
+        if (transport == EngineIoSession.PollingTransportName)
+        {
+            return ProcessEngineIoAsync(context, transport, sid.Length > 0 ? sid : null, request);
+        }
+
+        // The WebSocket refuses synchronously, so no async frame of ours waits above the connection for its life.
+        try
+        {
+            return engineIoWebSocket.ProcessRequestAsync(context, request, sid.Length > 0 ? sid : null);
+        }
+        catch (EngineIoException exception)
+        {
+            return RefuseEngineIoAsync(context, exception);
+        }
     }
 
     private async Task ProcessEngineIoAsync(HttpContext context, string transport, string? sid, TransportRequest request)
     {
         try
         {
-            await (transport == EngineIoSession.PollingTransportName
-                ? engineIoPolling.ProcessRequestAsync(context, request, sid)
-                : engineIoWebSocket.ProcessRequestAsync(context, request, sid)).ConfigureAwait(false);
+            await engineIoPolling.ProcessRequestAsync(context, request, sid).ConfigureAwait(false);
         }
         catch (EngineIoException exception)
         {
