@@ -10,7 +10,7 @@ namespace SocketIoChannels.Sessions;
 /// </summary>
 internal sealed partial class Session : ITransportSession
 {
-    private readonly object gate = new();
+    private readonly object gate; // the session itself (internal, never locked by others): no lock object per session
     private readonly SessionOutbox? outbox; // 0.6 only: a Socket.IO 5 socket's packets go into its Engine.IO session's
     private readonly SessionQueue<InboundBatch> inbound;
     private readonly ISessionOwner owner;
@@ -37,6 +37,7 @@ internal sealed partial class Session : ITransportSession
 
     private Session(string id, string transport, SocketIoRequest request, SessionTimings timings, ISessionOwner owner, long now, EngineIoSession? engine)
     {
+        gate = this;
         Id = id;
         Transport = transport;
         Request = request;
