@@ -45,7 +45,8 @@ internal sealed partial class Session : ITransportSession
         this.owner = owner;
         closedAt = now;
         StartedAt = now;
-        inbound = new SessionQueue<InboundBatch>(timings.MaxInboundPayloads, initialSize: 1, static batch => batch.Size, timings.MaxInboundChars);
+        // No buffer while empty: a client's messages come now and then, and an idle session keeps none (88 B).
+        inbound = new SessionQueue<InboundBatch>(timings.MaxInboundPayloads, initialSize: 0, static batch => batch.Size, timings.MaxInboundChars);
         this.engine = engine;
         if (engine is null)
         {
