@@ -33,7 +33,7 @@ internal sealed class ControlChannel : IAsyncDisposable
     {
         var text = await http.GetStringAsync(new Uri(baseUri, collect ? "/bench/stats?gc=1" : "/bench/stats"), cancellationToken).ConfigureAwait(false);
         var parts = text.Split(' ').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-        return new ServerStats((int)parts[0], parts[1], parts[2], parts[3], parts[4]);
+        return new ServerStats((int)parts[0], parts[1], parts[2], parts[3], parts[4], parts.Length > 6 ? parts[5] : -1, parts.Length > 6 ? parts[6] : -1);
     }
 
     public async Task WaitForSubscribersAsync(int count, TimeSpan timeout, CancellationToken cancellationToken)
