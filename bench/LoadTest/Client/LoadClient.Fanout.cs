@@ -93,6 +93,7 @@ internal sealed partial class LoadClient
         var d0 = Interlocked.Read(ref deliveries);
         var m0 = WireCounters.WebSocketMessages;
         var cpu0 = ServerCpuSeconds();
+        var own0 = ProcStat.CpuSeconds(Environment.ProcessId);
         var second0 = secondUri is null ? 0 : ProcStat.CpuSeconds(secondPid);
         var clock = Stopwatch.StartNew();
         Volatile.Write(ref phase, 1);
@@ -100,6 +101,7 @@ internal sealed partial class LoadClient
         Volatile.Write(ref phase, 0);
         var seconds = clock.Elapsed.TotalSeconds;
         var cpu1 = ServerCpuSeconds();
+        var own1 = ProcStat.CpuSeconds(Environment.ProcessId);
         var second1 = secondUri is null ? 0 : ProcStat.CpuSeconds(secondPid);
         var d1 = Interlocked.Read(ref deliveries);
         var m1 = WireCounters.WebSocketMessages;
@@ -113,12 +115,23 @@ internal sealed partial class LoadClient
         result["broadcasts_per_s"] = (after.Published - before.Published) / seconds;
         result["cpu_s_per_million"] = delivered == 0 ? double.NaN : (cpu1 - cpu0) / (delivered / 1e6);
         result["server_cpu_cores"] = (cpu1 - cpu0) / seconds;
+
+        // The load client shares the machine: what it spends per delivery bounds deliveries/s as much as the server.
+        result["client_cpu_s_per_million"] = delivered == 0 ? double.NaN : (own1 - own0) / (delivered / 1e6);
+        result["client_cpu_cores"] = (own1 - own0) / seconds;
         result["p50_ms"] = deliveryLatency.Percentile(50);
         result["p99_ms"] = deliveryLatency.Percentile(99);
         result["last_p50_ms"] = lastLatency.Percentile(50);
         result["last_p99_ms"] = lastLatency.Percentile(99);
         result["deliveries_per_ws_message"] = m1 == m0 ? double.NaN : (double)delivered / (m1 - m0);
         result["publish_timeouts"] = after.PublishTimeouts - before.PublishTimeouts;
+        if (delivered > 0 && before.AllocatedBytes >= 0 && after.AllocatedBytes >= 0)
+        {
+            // What each delivery cost the .NET server besides CPU: bytes allocated and thread-pool work items run.
+            result["allocated_bytes_per_delivery"] = (double)(after.AllocatedBytes - before.AllocatedBytes) / delivered;
+            result["work_items_per_delivery"] = (double)(after.WorkItems - before.WorkItems) / delivered;
+        }
+
         if (secondUri is not null && delivered > 0)
         {
             // Each node delivers to its own half of the clients: the publishing node locally, the second one what

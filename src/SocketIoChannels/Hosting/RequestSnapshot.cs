@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Primitives;
 using SocketIoChannels.Sessions;
@@ -46,6 +47,7 @@ internal static class RequestSnapshot
             // Not context.User: without authentication its getter creates an anonymous principal and keeps it on
             // the connection's HttpContext (a cost per idle WebSocket: docs/performance.md).
             context.Features.Get<IHttpAuthenticationFeature>()?.User,
-            context.Connection.RemoteIpAddress);
+            // Not context.Connection: its getter creates a ConnectionInfo and keeps it on the HttpContext.
+            context.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress);
     }
 }

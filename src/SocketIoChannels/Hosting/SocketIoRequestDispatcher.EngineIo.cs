@@ -13,24 +13,32 @@ internal sealed partial class SocketIoRequestDispatcher
     private Task HandleEngineIo(HttpContext context)
     {
         string? eio;
-        string transport;
+        string? transport;
         string sid;
         if (TryReadEngineIoQuery(context.Request.QueryString.Value, out var eioSpan, out var transportSpan, out var sidSpan))
         {
             // The common query (each name at most once, nothing encoded), read in place: a poll is one request per
-            // delivery, and Request.Query would build a dictionary of every name and value for each.
+            // delivery.
             eio = eioSpan.SequenceEqual("4") ? "4" : null;
             transport = transportSpan.SequenceEqual(EngineIoSession.PollingTransportName) ? EngineIoSession.PollingTransportName
                 : transportSpan.SequenceEqual(EngineIoSession.WebSocketTransportName) ? EngineIoSession.WebSocketTransportName
-                : string.Empty;
+                : null;
             sid = sidSpan.ToString();
         }
         else
         {
-            var query = context.Request.Query;
-            eio = query["EIO"] == "4" ? "4" : null;
-            transport = query["transport"].ToString();
-            sid = query["sid"].ToString();
+            // Parsed here rather than read through Request.Query: that feature and its dictionary would stay on the
+            // connection's HttpContext for as long as a WebSocket lives (a cost per idle connection).
+            var query = QueryStringParser.Parse(context.Request.QueryString.Value ?? string.Empty);
+            eio = query.GetValueOrDefault("EIO") == "4" ? "4" : null;
+            // The constant, not the parsed string: the request (and the string) lives as long as a WebSocket.
+            transport = query.GetValueOrDefault("transport") switch
+            {
+                EngineIoSession.PollingTransportName => EngineIoSession.PollingTransportName,
+                EngineIoSession.WebSocketTransportName => EngineIoSession.WebSocketTransportName,
+                _ => null,
+            };
+            sid = query.GetValueOrDefault("sid", string.Empty);
         }
 
         if (eio is null)
@@ -39,7 +47,7 @@ internal sealed partial class SocketIoRequestDispatcher
                 "EIO must be 4 (Socket.IO 0.6 clients use the paths below the resource)."));
         }
 
-        if (transport is not (EngineIoSession.PollingTransportName or EngineIoSession.WebSocketTransportName))
+        if (transport is null)
         {
             return RefuseEngineIoAsync(context, new EngineIoException(EngineIoException.TransportUnknown, "transport must be polling or websocket."));
         }
@@ -62,16 +70,27 @@ internal sealed partial class SocketIoRequestDispatcher
             Metrics = metrics,
         };
 
-        return ProcessEngineIoAsync(context, transport, sid.Length > 0 ? sid : null, request);
+        if (transport == EngineIoSession.PollingTransportName)
+        {
+            return ProcessEngineIoAsync(context, transport, sid.Length > 0 ? sid : null, request);
+        }
+
+        // The WebSocket refuses synchronously, so no async frame of ours waits above the connection for its life.
+        try
+        {
+            return engineIoWebSocket.ProcessRequestAsync(context, request, sid.Length > 0 ? sid : null);
+        }
+        catch (EngineIoException exception)
+        {
+            return RefuseEngineIoAsync(context, exception);
+        }
     }
 
     private async Task ProcessEngineIoAsync(HttpContext context, string transport, string? sid, TransportRequest request)
     {
         try
         {
-            await (transport == EngineIoSession.PollingTransportName
-                ? engineIoPolling.ProcessRequestAsync(context, request, sid)
-                : engineIoWebSocket.ProcessRequestAsync(context, request, sid)).ConfigureAwait(false);
+            await engineIoPolling.ProcessRequestAsync(context, request, sid).ConfigureAwait(false);
         }
         catch (EngineIoException exception)
         {
@@ -94,7 +113,7 @@ internal sealed partial class SocketIoRequestDispatcher
     }
 
     /// <summary>Reads <c>EIO</c>, <c>transport</c> and <c>sid</c> from the query string without decoding or copying;
-    /// false (read <c>Request.Query</c> instead) when one of them comes twice or a name or one of their values is
+    /// false (parse the whole query instead, with <see cref="QueryStringParser"/>) when one of them comes twice or a name or one of their values is
     /// encoded (<c>%</c> or <c>+</c>), so both ways give the same values. Names compare case-insensitively, as there.</summary>
     private static bool TryReadEngineIoQuery(string? queryString, out ReadOnlySpan<char> eio, out ReadOnlySpan<char> transport, out ReadOnlySpan<char> sid)
     {

@@ -139,6 +139,20 @@ internal sealed partial class SocketIoRequestDispatcher
             Metrics = metrics,
         };
 
+        if (transport is WebSocketTransport webSocket)
+        {
+            // It refuses synchronously, so no async frame of ours waits above the connection for its life.
+            try
+            {
+                return webSocket.ProcessRequestAsync(context, request);
+            }
+            catch (TransportException exception)
+            {
+                LogClientError(transport.Name, exception.StatusCode, exception.Message);
+                return WriteErrorAsync(context, exception.StatusCode, exception.Message);
+            }
+        }
+
         return ProcessAsync(context, transport, request);
     }
 

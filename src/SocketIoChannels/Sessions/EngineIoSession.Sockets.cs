@@ -11,7 +11,9 @@ namespace SocketIoChannels.Sessions;
 /// </summary>
 internal sealed partial class EngineIoSession
 {
-    private Dictionary<string, Session>? sockets; // by namespace; created on the first CONNECT
+    // One per namespace, in CONNECT order; replaced, never changed in place, under the lock. An array rather than a
+    // dictionary: almost every session has one or two namespaces, and an idle one keeps it for its whole life.
+    private Session[]? sockets;
     private SocketIoPacket? pendingBinary; // a binary packet waiting for its attachments
     private List<byte[]>? attachments;
     private int attachmentBytes;
@@ -137,7 +139,7 @@ internal sealed partial class EngineIoSession
             added = state == 0 && socket.IsAlive;
             if (added)
             {
-                (sockets ??= new Dictionary<string, Session>(StringComparer.Ordinal))[nsp] = socket;
+                SetSocket(nsp, socket);
             }
         }
 
@@ -156,7 +158,7 @@ internal sealed partial class EngineIoSession
         {
             if (state == 0)
             {
-                (sockets ??= new Dictionary<string, Session>(StringComparer.Ordinal))[nsp] = socket;
+                SetSocket(nsp, socket);
             }
         }
     }
@@ -165,7 +167,42 @@ internal sealed partial class EngineIoSession
     {
         lock (gate)
         {
-            return sockets is not null && sockets.TryGetValue(nsp, out var socket) ? socket : null;
+            return IndexOfSocket(nsp) is var index and >= 0 ? sockets![index] : null;
+        }
+    }
+
+    // Under the lock: the index of the socket of nsp, or -1.
+    private int IndexOfSocket(string nsp)
+    {
+        if (sockets is null)
+        {
+            return -1;
+        }
+
+        for (var i = 0; i < sockets.Length; i++)
+        {
+            if (string.Equals(sockets[i].Namespace, nsp, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // Under the lock: makes socket the one of nsp, in place of one before it.
+    private void SetSocket(string nsp, Session socket)
+    {
+        var index = IndexOfSocket(nsp);
+        if (index >= 0)
+        {
+            var replaced = (Session[])sockets!.Clone();
+            replaced[index] = socket;
+            sockets = replaced;
+        }
+        else
+        {
+            sockets = sockets is null ? [socket] : [.. sockets, socket];
         }
     }
 
@@ -241,9 +278,9 @@ internal sealed partial class EngineIoSession
         var notify = socket.ShouldSendDisconnect;
         lock (gate)
         {
-            if (sockets is not null && sockets.TryGetValue(socket.Namespace, out var current) && ReferenceEquals(current, socket))
+            if (IndexOfSocket(socket.Namespace) is var index and >= 0 && ReferenceEquals(sockets![index], socket))
             {
-                sockets.Remove(socket.Namespace);
+                sockets = sockets.Length == 1 ? null : [.. sockets.Where((_, i) => i != index)];
             }
 
             if (state != 0)

@@ -18,7 +18,7 @@ internal sealed partial class EngineIoSession : ITransportSession
     private static readonly byte[] NoopPacket = EngineIoCodec.QueuedText(EngineIoPacketType.Noop);
     private static readonly byte[] ClosePacket = EngineIoCodec.QueuedText(EngineIoPacketType.Close);
 
-    private readonly object gate = new();
+    private readonly object gate; // the session itself (internal, never locked by others): no lock object per session
     private readonly SessionOutbox outbox;
     private readonly EngineIoTimings timings;
     private readonly IEngineIoSessionOwner owner;
@@ -37,6 +37,7 @@ internal sealed partial class EngineIoSession : ITransportSession
     public EngineIoSession(string id, string transport, SocketIoRequest request, EngineIoTimings timings, InboundLimits limits,
         ISessionStarter starter, IEngineIoSessionOwner owner)
     {
+        gate = this;
         Id = id;
         TransportName = transport;
         Request = request;
@@ -98,7 +99,7 @@ internal sealed partial class EngineIoSession : ITransportSession
         {
             lock (gate)
             {
-                return sockets is null ? [] : [.. sockets.Values];
+                return sockets is null ? [] : [.. sockets];
             }
         }
     }
@@ -223,7 +224,7 @@ internal sealed partial class EngineIoSession : ITransportSession
             EndReason = reason;
             current = outbox.Lease;
             onWebSocket = upgrade == UpgradeState.Upgraded;
-            ending = sockets is null ? [] : [.. sockets.Values];
+            ending = sockets is null ? [] : [.. sockets];
             sockets = null;
         }
 

@@ -5,10 +5,10 @@ internal sealed partial class Session
 {
     /// <summary>See <see cref="SessionOutbox.TakeFrames"/>.</summary>
     public int TakeFrames(TransportLease lease, byte[][] into, int maxBytes, out Task? settled) =>
-        outbox.TakeFrames(lease, into, maxBytes, out settled);
+        Outbox06.TakeFrames(lease, into, maxBytes, out settled);
 
     /// <summary>See <see cref="SessionOutbox.Settle"/>.</summary>
-    public void Settle(TransportLease lease, bool written) => outbox.Settle(lease, written);
+    public void Settle(TransportLease lease, bool written) => Outbox06.Settle(lease, written);
 
     ValueTask<string?> ITransportSession.ReceiveMessageAsync(string? text, byte[]? binary, CancellationToken cancellationToken) =>
         ReceiveAsync(text ?? string.Empty, normalizeNewlines: false, cancellationToken);

@@ -7,14 +7,15 @@ namespace SocketIoChannels.Sessions;
 /// <summary>
 /// A Socket.IO 5 namespace socket (docs/protocol-v5.md §2.2): a session whose connection is its
 /// <see cref="EngineIoSession"/>. Its sends go into the Engine.IO session's queue, all packets of one send together;
-/// until the server loop accepted (or refused) its CONNECT they wait in the socket's own queue, so the CONNECT answer
-/// goes first.
+/// until the server loop accepted (or refused) its CONNECT they wait in a list of the socket's own, so the CONNECT
+/// answer goes first. It has no queue or connection of its own beside that.
 /// </summary>
 internal sealed partial class Session
 {
     private EngineIoSession? engine; // replaced when a suspended socket is restored on a new Engine.IO session
     private volatile bool connectAnswered; // AcceptConnect or RefuseConnect ran: sends go straight to the Engine.IO session
     private bool endedByEngine; // the client left the namespace, or the Engine.IO session ended: no DISCONNECT to send
+    private List<byte[]>? beforeConnect; // sends before the CONNECT answer, created by the first (most sockets have none)
 
     /// <summary>A Socket.IO 5 socket in <paramref name="nsp"/> of <paramref name="engine"/>.</summary>
     public static Session ForSocket(string id, EngineIoSession engine, string nsp, JObject? auth, SessionTimings timings, ISessionOwner owner) =>
@@ -48,17 +49,13 @@ internal sealed partial class Session
             }
 
             var answer = ConnectAnswer();
-            var packets = new List<byte[]>(outbox.Queue.Count + 1)
-            {
-                EngineIoCodec.QueuedText(EngineIoPacketType.Message, SocketIoPacketCodec.Encode(SocketIoPacketType.Connect, Namespace, null, answer)),
-            };
-            while (outbox.Queue.TryRead(out var packet))
-            {
-                packets.Add(packet);
-            }
-
+            var waiting = beforeConnect?.Count ?? 0;
+            var packets = new byte[waiting + 1][];
+            packets[0] = EngineIoCodec.QueuedText(EngineIoPacketType.Message, SocketIoPacketCodec.Encode(SocketIoPacketType.Connect, Namespace, null, answer));
+            beforeConnect?.CopyTo(packets, 1);
+            beforeConnect = null;
             connectAnswered = true;
-            if (engine.TryEnqueue(packets.ToArray()))
+            if (engine.TryEnqueue(packets))
             {
                 return;
             }
@@ -86,9 +83,7 @@ internal sealed partial class Session
 
             connectAnswered = true;
             ConnectRefused = true;
-            while (outbox.Queue.TryRead(out _))
-            {
-            }
+            beforeConnect = null;
 
             engine.TryEnqueue([ConnectError(Namespace, message, data)]);
         }
@@ -152,15 +147,17 @@ internal sealed partial class Session
             {
                 if (!connectAnswered)
                 {
-                    // Before the CONNECT answer: wait in this socket's queue (bounded like any queue).
-                    if (outbox.Queue.TryWriteAll(packets))
-                    {
-                        return true;
-                    }
-
+                    // Before the CONNECT answer: wait in this socket's list (bounded like any queue).
                     if (state != 0)
                     {
                         return false;
+                    }
+
+                    beforeConnect ??= [];
+                    if (beforeConnect.Count + packets.Length <= timings.MaxQueuedFrames)
+                    {
+                        beforeConnect.AddRange(packets);
+                        return true;
                     }
                 }
             }

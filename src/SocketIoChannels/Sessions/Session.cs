@@ -10,8 +10,8 @@ namespace SocketIoChannels.Sessions;
 /// </summary>
 internal sealed partial class Session : ITransportSession
 {
-    private readonly object gate = new();
-    private readonly SessionOutbox outbox;
+    private readonly object gate; // the session itself (internal, never locked by others): no lock object per session
+    private readonly SessionOutbox? outbox; // 0.6 only: a Socket.IO 5 socket's packets go into its Engine.IO session's
     private readonly SessionQueue<InboundBatch> inbound;
     private readonly ISessionOwner owner;
     private readonly SessionTimings timings;
@@ -37,6 +37,7 @@ internal sealed partial class Session : ITransportSession
 
     private Session(string id, string transport, SocketIoRequest request, SessionTimings timings, ISessionOwner owner, long now, EngineIoSession? engine)
     {
+        gate = this;
         Id = id;
         Transport = transport;
         Request = request;
@@ -44,11 +45,12 @@ internal sealed partial class Session : ITransportSession
         this.owner = owner;
         closedAt = now;
         StartedAt = now;
-        outbox = new SessionOutbox(gate, timings.MaxQueuedFrames);
-        inbound = new SessionQueue<InboundBatch>(timings.MaxInboundPayloads, initialSize: 1, static batch => batch.Size, timings.MaxInboundChars);
+        // No buffer while empty: a client's messages come now and then, and an idle session keeps none (88 B).
+        inbound = new SessionQueue<InboundBatch>(timings.MaxInboundPayloads, initialSize: 0, static batch => batch.Size, timings.MaxInboundChars);
         this.engine = engine;
         if (engine is null)
         {
+            outbox = new SessionOutbox(gate, timings.MaxQueuedFrames);
             // The first frame of every 0.6 session is its id (docs/protocol-0.6.md §2.3); nothing may go before it.
             outbox.Queue.TryWrite(FrameCodec.EncodeText(id));
         }
@@ -59,6 +61,10 @@ internal sealed partial class Session : ITransportSession
     }
 
     public string Id { get; }
+
+    // The outbound side of a 0.6 session; a Socket.IO 5 socket has none (its Engine.IO session has the connection).
+    private SessionOutbox Outbox06 => outbox ?? throw new InvalidOperationException(
+        "A Socket.IO 5 socket has no connection or queue of its own: its Engine.IO session has them.");
 
     /// <summary>The protocol this session speaks (0.6 unless set when a Socket.IO 5 socket is created).</summary>
     public SessionProtocol Protocol { get; init; }
@@ -84,7 +90,7 @@ internal sealed partial class Session : ITransportSession
 
     public SessionEndReason EndReason { get; private set; }
 
-    public ChannelReader<byte[]> Outbound => outbox.Queue;
+    public ChannelReader<byte[]> Outbound => Outbox06.Queue;
 
     public ChannelReader<InboundBatch> Inbound => inbound;
 
@@ -119,7 +125,7 @@ internal sealed partial class Session : ITransportSession
             throw new InvalidOperationException("A Socket.IO 0.6 frame cannot be sent to a Socket.IO 5 socket: send an OutboundMessage.");
         }
 
-        if (outbox.Queue.TryWrite(frame))
+        if (Outbox06.Queue.TryWrite(frame))
         {
             return true;
         }
@@ -154,7 +160,7 @@ internal sealed partial class Session : ITransportSession
         {
             lock (gate)
             {
-                return outbox.Lease is not null;
+                return outbox?.Lease is not null;
             }
         }
     }
@@ -176,7 +182,7 @@ internal sealed partial class Session : ITransportSession
 
             var now = timings.Now();
             created = new TransportLease(isPoll, now, timings.TimeProvider, cutOff, cutOffState);
-            previous = outbox.Replace(created);
+            previous = Outbox06.Replace(created);
             streaming = !isPoll;
             if (streaming && !awaitingEcho)
             {
@@ -196,7 +202,7 @@ internal sealed partial class Session : ITransportSession
         CancellationTokenSource? endedSource = null;
         lock (gate)
         {
-            if (!outbox.Release(detached))
+            if (!Outbox06.Release(detached))
             {
                 return;
             }
@@ -237,7 +243,7 @@ internal sealed partial class Session : ITransportSession
     // attaches, so none is taken and then ended under it.
     private bool MarkEnded(SessionEndReason reason, out TransportLease? current, out CancellationTokenSource? endedSource)
     {
-        current = outbox.Lease;
+        current = outbox?.Lease;
         endedSource = ended;
         if (state != 0)
         {
@@ -254,7 +260,7 @@ internal sealed partial class Session : ITransportSession
         // Completing the queue lets the attached connection send what is left and close, within the close-handshake
         // timeout (a client that stopped reading is then cut off); a dropped client (slow, silent) is cut off at
         // once instead.
-        outbox.Queue.TryComplete();
+        outbox?.Queue.TryComplete();
         inbound.TryComplete();
         if (reason is SessionEndReason.SlowConsumer or SessionEndReason.Timeout)
         {
@@ -306,7 +312,7 @@ internal sealed partial class Session : ITransportSession
                 endedByEngine = true; // no DISCONNECT: the connection is gone
             }
 
-            var lease = outbox.Lease;
+            var lease = outbox?.Lease;
             if (end is not null)
             {
             }

@@ -10,14 +10,16 @@ namespace SocketIoChannels.Sessions;
 /// allocation per wait). <see cref="TryWrite"/> never waits; <see cref="WriteAsync"/> waits while the queue is full
 /// (back-pressure on the one client that sends too fast). Completing the queue lets the reader take what is left.
 /// </summary>
-/// <remarks>Full means <c>capacity</c> items or, when the queue was given a size measure, <c>maxSize</c> of their
-/// total size; an item larger than <c>maxSize</c> still goes into an empty queue, so nothing waits forever.</remarks>
+/// <remarks>Full: <c>capacity</c> items or (with a size measure) <c>maxSize</c> of their total size; an item larger
+/// than <c>maxSize</c> still goes into an empty queue, so nothing waits forever. With <c>initialSize</c> 0 the buffer
+/// exists only while items are queued.</remarks>
 /// <typeparam name="T">The item type.</typeparam>
 internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
 {
     private readonly int capacity;
     private readonly int maxSize;
     private readonly Func<T, int>? sizeOf;
+    private readonly bool bufferOnlyWhileQueued; // no buffer while empty: an idle session keeps none
     private T[] items;
     private int head;
     private int count;
@@ -38,7 +40,8 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
         this.capacity = capacity;
         this.sizeOf = sizeOf;
         this.maxSize = maxSize;
-        items = new T[Math.Clamp(initialSize, 1, capacity)];
+        bufferOnlyWhileQueued = initialSize == 0;
+        items = bufferOnlyWhileQueued ? [] : new T[Math.Clamp(initialSize, 1, capacity)];
     }
 
     public override bool CanCount => true;
@@ -221,6 +224,9 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
                 size -= sizeOf(item);
             }
 
+            // Emptied: let go of the buffer when asked to (head is read again only after a write grew a new one).
+            items = count == 0 && bufferOnlyWhileQueued ? [] : items;
+
             ReleaseWriters();
             return true;
         }
@@ -318,7 +324,7 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
 
         if (count == items.Length)
         {
-            var larger = new T[Math.Min(capacity, items.Length * 2)];
+            var larger = new T[Math.Min(capacity, Math.Max(1, items.Length * 2))];
             for (var i = 0; i < count; i++)
             {
                 larger[i] = items[(head + i) % items.Length];

@@ -12,6 +12,7 @@ namespace SocketIoChannels;
 public sealed class SocketIoRequest
 {
     private ClaimsPrincipal? user;
+    private IReadOnlyDictionary<string, string>? query;
 
     /// <summary>Creates a snapshot from its parts (for tests and custom hosts).</summary>
     public SocketIoRequest(
@@ -36,7 +37,6 @@ public sealed class SocketIoRequest
         Cookies = cookies;
         this.user = user;
         RemoteIpAddress = remoteIpAddress;
-        Query = Sessions.QueryStringParser.Parse(queryString);
     }
 
     /// <summary>The HTTP method (GET for every transport's first request).</summary>
@@ -58,7 +58,9 @@ public sealed class SocketIoRequest
     public string QueryString { get; }
 
     /// <summary>The query string's values (several values of one key joined with commas).</summary>
-    public IReadOnlyDictionary<string, string> Query { get; }
+    /// <remarks>Read from <see cref="QueryString"/> when first asked for, so an idle session that never reads it
+    /// does not carry its strings (Engine.IO's own <c>EIO</c>, <c>transport</c>, <c>sid</c> are in every query).</remarks>
+    public IReadOnlyDictionary<string, string> Query => query ??= Sessions.QueryStringParser.Parse(QueryString);
 
     /// <summary>The request headers, case-insensitive (several values joined with commas).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; }

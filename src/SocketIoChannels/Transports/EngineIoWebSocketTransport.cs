@@ -25,7 +25,11 @@ internal sealed partial class EngineIoWebSocketTransport
         this.logger = logger;
     }
 
-    public async Task ProcessRequestAsync(HttpContext context, TransportRequest request, string? sid)
+    /// <summary>Refuses a request that is no WebSocket upgrade or names an unknown sid by throwing
+    /// <see cref="EngineIoException"/> at once (not from the returned task), then serves the WebSocket. The caller
+    /// handles the refusal without an async frame of its own around the connection: an idle connection keeps every
+    /// suspended frame above its loops for its whole life.</summary>
+    public Task ProcessRequestAsync(HttpContext context, TransportRequest request, string? sid)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -38,34 +42,47 @@ internal sealed partial class EngineIoWebSocketTransport
             upgrading = store.Find(sid) ?? throw new EngineIoException(EngineIoException.UnknownSid, "No session has this sid.");
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false }).ConfigureAwait(false);
-        // Through the coalescing stream when the middleware upgraded through it (HTTP/1.1): a batch in one write.
-        var coalescing = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>() as CoalescingUpgradeStream;
-        var framing = new Rfc6455Framing(socket, context, store.Timings.MaxPayload, engineIo: true, coalescing is { IsUpgraded: true } ? coalescing : null);
-        if (upgrading is null)
-        {
-            var session = store.Create(EngineIoSession.WebSocketTransportName, request.Snapshot(context), request.SessionStarter);
-            await WebSocketConnection.RunAsync(framing, session, request, logger).ConfigureAwait(false);
-            return;
-        }
+        return ServeAsync(context, request, upgrading);
+    }
 
-        if (!upgrading.TryBeginUpgrade())
+    // The one async frame of the transport for the connection's life.
+    private async Task ServeAsync(HttpContext context, TransportRequest request, EngineIoSession? upgrading)
+    {
+        try
         {
-            LogUpgradeRefused(upgrading.Id, "the session has a WebSocket already");
-            await framing.SendCloseAsync(WebSocketCloseStatus.PolicyViolation, "The session has a WebSocket already.").ConfigureAwait(false);
-            return;
-        }
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(WebSocketAccept.Context).ConfigureAwait(false);
+            // Through the coalescing stream when the middleware upgraded through it (HTTP/1.1): a batch in one write.
+            var coalescing = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>() as CoalescingUpgradeStream;
+            var framing = new Rfc6455Framing(socket, context, store.Timings.MaxPayload, engineIo: true, coalescing is { IsUpgraded: true } ? coalescing : null);
+            if (upgrading is null)
+            {
+                var session = store.Create(EngineIoSession.WebSocketTransportName, request.Snapshot(context), request.SessionStarter);
+                await WebSocketConnection.RunAsync(framing, session, request, logger).ConfigureAwait(false);
+                return;
+            }
 
-        if (await ProbeAsync(framing, upgrading).ConfigureAwait(false) is { } failed)
+            if (!upgrading.TryBeginUpgrade())
+            {
+                LogUpgradeRefused(upgrading.Id, "the session has a WebSocket already");
+                await framing.SendCloseAsync(WebSocketCloseStatus.PolicyViolation, "The session has a WebSocket already.").ConfigureAwait(false);
+                return;
+            }
+
+            if (await ProbeAsync(framing, upgrading).ConfigureAwait(false) is { } failed)
+            {
+                upgrading.AbandonUpgrade();
+                LogUpgradeRefused(upgrading.Id, failed);
+                await framing.SendCloseAsync(WebSocketCloseStatus.PolicyViolation, "The upgrade failed: " + failed + ".").ConfigureAwait(false);
+                return;
+            }
+
+            LogUpgraded(upgrading.Id);
+            await WebSocketConnection.RunAsync(framing, upgrading, request, logger).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            upgrading.AbandonUpgrade();
-            LogUpgradeRefused(upgrading.Id, failed);
-            await framing.SendCloseAsync(WebSocketCloseStatus.PolicyViolation, "The upgrade failed: " + failed + ".").ConfigureAwait(false);
-            return;
+            // The client went away: control flow, not an error.
         }
-
-        LogUpgraded(upgrading.Id);
-        await WebSocketConnection.RunAsync(framing, upgrading, request, logger).ConfigureAwait(false);
     }
 
     /// <summary>The probe and the upgrade, within the upgrade timeout; returns what went wrong, or

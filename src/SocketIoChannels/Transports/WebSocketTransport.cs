@@ -22,14 +22,29 @@ internal sealed class WebSocketTransport : ISocketIoTransport
 
     public string Name { get; }
 
-    public async Task ProcessRequestAsync(HttpContext context, TransportRequest request)
+    /// <summary>Refuses a request that is no WebSocket upgrade by throwing <see cref="TransportException"/> at once
+    /// (not from the returned task), then serves the WebSocket: the dispatcher needs no async frame of its own around
+    /// the connection (an idle connection keeps every suspended frame above its loops for its whole life).</summary>
+    public Task ProcessRequestAsync(HttpContext context, TransportRequest request)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             throw new TransportException(StatusCodes.Status400BadRequest, "The " + Name + " transport needs a WebSocket upgrade request.");
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false }).ConfigureAwait(false);
-        await WebSocketConnection.RunAsync(new Rfc6455Framing(socket, context, request.MaxMessageSize), request, logger).ConfigureAwait(false);
+        return ServeAsync(context, request);
+    }
+
+    private async Task ServeAsync(HttpContext context, TransportRequest request)
+    {
+        try
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(WebSocketAccept.Context).ConfigureAwait(false);
+            await WebSocketConnection.RunAsync(new Rfc6455Framing(socket, context, request.MaxMessageSize), request, logger).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: control flow, not an error.
+        }
     }
 }

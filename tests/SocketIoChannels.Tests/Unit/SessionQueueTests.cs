@@ -35,6 +35,45 @@ public sealed class SessionQueueTests
     }
 
     [Fact]
+    public async Task AQueueWithoutABufferWhileEmptyKeepsOrderBoundsAndPutBacksAcrossDrains()
+    {
+        var queue = new SessionQueue<int>(capacity: 3, initialSize: 0);
+        var next = 0;
+        var expected = 0;
+        for (var round = 0; round < 4; round++)
+        {
+            while (queue.TryWrite(next))
+            {
+                next++;
+            }
+
+            Assert.Equal(3, queue.Count);
+            while (queue.TryRead(out var item))
+            {
+                Assert.Equal(expected++, item); // drained to empty: the buffer goes, the next write makes a new one
+            }
+        }
+
+        // Taken items put back into the emptied queue come out first, ahead of a later write, past the capacity.
+        queue.PutBackAtFront([100, 101, 102]);
+        Assert.True(queue.TryWrite(103) is false);
+        Assert.True(queue.TryRead(out var first));
+        Assert.True(queue.TryWrite(103));
+        var rest = new List<int>();
+        while (queue.TryRead(out var item))
+        {
+            rest.Add(item);
+        }
+
+        Assert.Equal([100, 101, 102, 103], [first, .. rest]);
+        var reading = queue.WaitToReadAsync(CancellationToken.None).AsTask();
+        Assert.True(queue.TryWrite(7));
+        Assert.True(await reading.DefaultTimeout());
+        Assert.True(queue.TryRead(out var last));
+        Assert.Equal(7, last);
+    }
+
+    [Fact]
     public async Task AWaitingReaderIsWokenByAWriteOffTheWritersThread()
     {
         var queue = new SessionQueue<string>(capacity: 4, initialSize: 1);

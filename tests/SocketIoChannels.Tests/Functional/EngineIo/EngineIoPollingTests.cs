@@ -157,7 +157,7 @@ public sealed class EngineIoPollingTests
     [Theory]
     [InlineData("EIO=4&transport=polling&sid={0}")]
     [InlineData("sid={0}&t=PQx1&EIO=4&transport=polling&b64=1")]
-    [InlineData("EIO=%34&transport=polling&sid={0}")] // encoded: read through Request.Query
+    [InlineData("EIO=%34&transport=polling&sid={0}")] // encoded: the whole query parsed
     [InlineData("eio=4&Transport=polling&SID={0}")]
     public async Task ThePollOfASessionIsFoundWhateverTheQueryLooksLike(string query)
     {
