@@ -33,7 +33,7 @@ internal static class Charts
         plot.SavePng(path, 640, 420);
     }
 
-    public static void GroupedBars(string path, string title, string yLabel, List<(string Label, Dictionary<string, double> Values)> groups)
+    public static void GroupedBars(string path, string title, string yLabel, List<(string Label, Dictionary<string, double> Values)> groups, string unit = "connections")
     {
         var plot = new Plot();
         var ticks = new List<Tick>();
@@ -53,7 +53,7 @@ internal static class Charts
                 offset++;
             }
 
-            ticks.Add(new Tick((g * stride) + ((servers.Count - 1) / 2.0), label + " connections"));
+            ticks.Add(new Tick((g * stride) + ((servers.Count - 1) / 2.0), label + " " + unit));
         }
 
         foreach (var server in servers)

@@ -89,7 +89,7 @@ internal static class Orchestrator
                         {
                             "fanout" or "fanout5" => $"--clients {profile.FanoutClients} --seconds {profile.FanoutSeconds} --warmup {profile.FanoutWarmup} --window {variant} --paced-ms {profile.FanoutPacedMs} --paced-seconds {profile.FanoutPacedSeconds}",
                             "idle" or "idle5" => $"--sizes {string.Join(',', profile.IdleSizes)} --seconds {profile.IdleSeconds}",
-                            "polling" or "polling5" => $"--clients {variant} --seconds {profile.PollingSeconds}",
+                            "polling" or "polling5" => $"--clients {variant} --seconds {profile.PollingSeconds} --warmup {profile.PollingWarmup}",
                             "echo" => $"--clients {profile.EchoClients} --seconds {profile.EchoSeconds}",
                             _ => throw new ArgumentException("unknown scenario " + scenario),
                         };

@@ -22,7 +22,7 @@ internal static class Report
         var runs = results.ToLookup(r => r.Scenario);
         Fanout(md, profile, [.. runs["fanout"]], directory, v5: false);
         ReportSections.Idle(md, profile, [.. runs["idle"]], directory, "## 2. Idle connections (WebSocket, joined to the group, heartbeats running)", "idle");
-        ReportSections.Polling(md, profile, [.. runs["polling"]], "## 3. Long polling", "ours = Socket.IO 0.6 xhr-polling; signalr = SignalR long polling; node06 = socket.io 0.6.18 xhr-polling, the same 0.6 client as ours; raw = the Kestrel floor: a middleware with just enough 0.6 xhr-polling for the same client (hold a GET until a message, answer the pre-encoded bytes, POSTs answered ok; no heartbeats, channels or redelivery).");
+        ReportSections.Polling(md, profile, [.. runs["polling"]], directory, "polling", "## 3. Long polling", "ours = Socket.IO 0.6 xhr-polling; signalr = SignalR long polling; node06 = socket.io 0.6.18 xhr-polling, the same 0.6 client as ours; raw = the Kestrel floor: a middleware with just enough 0.6 xhr-polling for the same client (hold a GET until a message, answer the pre-encoded bytes, POSTs answered ok; no heartbeats, channels or redelivery).");
         ReportSections.Echo(md, profile, [.. runs["echo"]], directory);
         Scaleout(md, profile, [.. runs["scaleout"]], directory);
 
@@ -41,7 +41,7 @@ internal static class Report
 
         if (runs["polling5"].Any())
         {
-            ReportSections.Polling(md, profile, [.. runs["polling5"]], "## 8. Socket.IO 5 long polling", "Engine.IO 4 polling (no upgrade) with the raw Engine.IO 4 / Socket.IO 5 client, pings answered. raw = the Kestrel floor: just enough Engine.IO 4 polling for the same client (no pings, no channels).");
+            ReportSections.Polling(md, profile, [.. runs["polling5"]], directory, "polling5", "## 8. Socket.IO 5 long polling", "Engine.IO 4 polling (no upgrade) with the raw Engine.IO 4 / Socket.IO 5 client, pings answered. raw = the Kestrel floor: just enough Engine.IO 4 polling for the same client (no pings, no channels).");
         }
 
         return md.ToString();

@@ -59,7 +59,7 @@ internal static class ReportSections
         }
     }
 
-    public static void Polling(StringBuilder md, Profile profile, List<RunResult> all, string heading, string note)
+    public static void Polling(StringBuilder md, Profile profile, List<RunResult> all, string directory, string prefix, string heading, string note)
     {
         var runs = Measured(all);
         if (all.Count == 0)
@@ -72,9 +72,14 @@ internal static class ReportSections
         md.AppendLine(note);
         md.AppendLine();
         NotRun(md, all);
+        var perDelivery = new List<(string Label, Dictionary<string, double> Values)>();
+        var perPoll = new List<(string Label, Dictionary<string, double> Values)>();
         foreach (var group in runs.GroupBy(r => r["sessions"]).OrderBy(g => g.Key))
         {
             var sizeRuns = group.ToList();
+            var label = group.Key.ToString("N0", CultureInfo.InvariantCulture);
+            perDelivery.Add((label, Medians(sizeRuns, "cpu_s_per_million")));
+            perPoll.Add((label, Medians(sizeRuns, "cpu_us_per_poll")));
             md.AppendLine(CultureInfo.InvariantCulture, $"### {group.Key:N0} sessions");
             md.AppendLine();
             md.AppendLine("| server | sessions | deliveries/s (expected) | p50 ms | p99 ms | server CPU % | CPU s per 1M deliveries | deliveries per poll | CPU µs per poll | bytes allocated per poll |");
@@ -89,6 +94,14 @@ internal static class ReportSections
 
             md.AppendLine();
             Summary(md, sizeRuns, [("p99 ms", "p99_ms", 1), ("CPU s per 1M deliveries", "cpu_s_per_million", 1)]);
+        }
+
+        if (perDelivery.Count > 0)
+        {
+            Charts.GroupedBars(Path.Combine(directory, prefix + "-cpu.png"), "Server CPU s per million deliveries, long polling (lower is better)", "CPU s / 1M", perDelivery, "sessions");
+            Charts.GroupedBars(Path.Combine(directory, prefix + "-cpu-per-poll.png"), "Server CPU µs per poll, long polling (lower is better)", "CPU µs per poll", perPoll, "sessions");
+            md.AppendLine(CultureInfo.InvariantCulture, $"![{prefix} CPU per delivery]({prefix}-cpu.png) ![{prefix} CPU per poll]({prefix}-cpu-per-poll.png)");
+            md.AppendLine();
         }
     }
 
