@@ -96,9 +96,14 @@ internal sealed partial class LoadClient
         // For profiling: how many deliveries each answer carried (a slow client gets several per poll, which makes a
         // delivery cheaper), server CPU per poll, and (the .NET servers) bytes allocated and thread-pool work items
         // per poll. The two stats requests fall in the window; they are noise against thousands of polls.
+        // No NaN in the result line: JSON has no such number, and the orchestrator would lose the whole run.
         result["polls_per_s"] = polls / seconds;
-        result["deliveries_per_poll"] = polls == 0 ? double.NaN : (double)delivered / polls;
-        result["cpu_us_per_poll"] = polls == 0 ? double.NaN : cpu * 1e6 / polls;
+        if (polls > 0)
+        {
+            result["deliveries_per_poll"] = (double)delivered / polls;
+            result["cpu_us_per_poll"] = cpu * 1e6 / polls;
+        }
+
         if (before.AllocatedBytes >= 0 && polls > 0)
         {
             result["alloc_bytes_per_poll"] = (double)(after.AllocatedBytes - before.AllocatedBytes) / polls;

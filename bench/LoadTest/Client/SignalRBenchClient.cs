@@ -19,6 +19,11 @@ internal sealed class SignalRBenchClient : IBenchClient
                     options.SkipNegotiation = true;
                     options.WebSocketFactory = async (context, token) => await connector.ConnectWebSocketAsync(context.Uri, token).ConfigureAwait(false);
                 }
+                else
+                {
+                    // Long polling: count the answers to its polls (GETs), as the Socket.IO polling clients do.
+                    options.HttpMessageHandlerFactory = inner => new PollCountingHandler { InnerHandler = inner };
+                }
             })
             .Build();
         connection.On<string>("m", onMessage);

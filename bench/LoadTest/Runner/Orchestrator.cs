@@ -122,10 +122,22 @@ internal static class Orchestrator
         var stamp = started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var directory = Path.Combine(outDirectory, stamp + "-" + profile.Name + (Tuning.Describe() == "defaults" ? string.Empty : "-tuned"));
         Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
-        var markdown = Report.Write(profile, facts, results, started, DateTime.UtcNow, directory);
+        var run = new RunInfo(profile, options, facts, started, DateTime.UtcNow);
+        await File.WriteAllTextAsync(Path.Combine(directory, "run.json"), JsonSerializer.Serialize(run, RunInfo.Json)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(results, RunInfo.Json)).ConfigureAwait(false);
+        var publish = !(options.ContainsKey("scenarios") || options.ContainsKey("servers") || profile.Name == "smoke" || Tuning.Describe() != "defaults");
+        await WriteReportAsync(profile, run, results, directory, outDirectory, publish, replaced: null).ConfigureAwait(false);
+        Console.WriteLine($"total {(DateTime.UtcNow - started).TotalSeconds:F0} s");
+        return results.Any(r => r.Values.ContainsKey("failed")) ? 1 : 0;
+    }
+
+    /// <summary>Writes results.md and the charts into <paramref name="directory"/>; when <paramref name="publish"/>,
+    /// also bench/results/latest.md and the latest section of bench/README.md.</summary>
+    internal static async Task WriteReportAsync(Profile profile, RunInfo run, List<RunResult> results, string directory, string outDirectory, bool publish, string? replaced)
+    {
+        var markdown = Report.Write(profile, run.Facts, results, run.Started, run.Finished, directory, replaced);
         await File.WriteAllTextAsync(Path.Combine(directory, "results.md"), markdown).ConfigureAwait(false);
-        if (options.ContainsKey("scenarios") || options.ContainsKey("servers") || profile.Name == "smoke" || Tuning.Describe() != "defaults")
+        if (!publish)
         {
             // A partial run would replace the whole latest table with its few sections; a smoke run's numbers mean nothing;
             // a tuned run is not what an app gets by default.
@@ -133,14 +145,21 @@ internal static class Orchestrator
         }
         else
         {
-            await File.WriteAllTextAsync(Path.Combine(outDirectory, "latest.md"), markdown.Replace("](", "](" + stamp + "-" + profile.Name + "/", StringComparison.Ordinal)).ConfigureAwait(false);
-            await UpdateReadmeAsync(outDirectory, markdown, stamp + "-" + profile.Name).ConfigureAwait(false);
+            var folder = Path.GetFileName(directory.TrimEnd('/'));
+            await File.WriteAllTextAsync(Path.Combine(outDirectory, "latest.md"), Relink(markdown, string.Empty, folder)).ConfigureAwait(false);
+            await UpdateReadmeAsync(outDirectory, markdown, folder).ConfigureAwait(false);
         }
 
         Console.WriteLine("report: " + Path.Combine(directory, "results.md"));
-        Console.WriteLine($"total {(DateTime.UtcNow - started).TotalSeconds:F0} s");
-        return results.Any(r => r.Values.ContainsKey("failed")) ? 1 : 0;
     }
+
+    /// <summary>The report's links (relative to its run folder) made relative to a file <paramref name="results"/>
+    /// above the results folder: <c>chart.png</c> becomes <c>{results}{folder}/chart.png</c>, a link to another run
+    /// (<c>../other/results.md</c>) becomes <c>{results}other/results.md</c>.</summary>
+    private static string Relink(string markdown, string results, string folder) =>
+        markdown.Replace("](../", "]\u0000", StringComparison.Ordinal)
+            .Replace("](", "](" + results + folder + "/", StringComparison.Ordinal)
+            .Replace("]\u0000", "](" + results, StringComparison.Ordinal);
 
     /// <summary>Puts the latest report under the marker of bench/README.md (next to the results folder).</summary>
     private static async Task UpdateReadmeAsync(string outDirectory, string markdown, string folder)
@@ -160,8 +179,7 @@ internal static class Orchestrator
         }
 
         // Headings one level down, links into the run's folder.
-        var body = markdown.Replace("\n## ", "\n### ", StringComparison.Ordinal).Replace("\n# ", "\n### ", StringComparison.Ordinal)
-            .Replace("](", "](results/" + folder + "/", StringComparison.Ordinal);
+        var body = Relink(markdown.Replace("\n## ", "\n### ", StringComparison.Ordinal).Replace("\n# ", "\n### ", StringComparison.Ordinal), "results/", folder);
         if (body.StartsWith("# ", StringComparison.Ordinal))
         {
             body = "###" + body[1..];

@@ -7,13 +7,19 @@ namespace SocketIoChannels.LoadTest.Runner;
 /// <summary>The Markdown report (tables with ratio columns) and its PNG charts.</summary>
 internal static class Report
 {
-    public static string Write(Profile profile, MachineFacts facts, List<RunResult> results, DateTime started, DateTime finished, string directory)
+    public static string Write(Profile profile, MachineFacts facts, List<RunResult> results, DateTime started, DateTime finished, string directory, string? replaced = null)
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Load benchmark: SocketIoChannels vs SignalR vs raw Kestrel vs node socket.io ({profile.Name})");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Run {started:yyyy-MM-dd HH:mm} to {finished:HH:mm} UTC, commit `{facts.Commit}`. Machine: {facts.Cores} cores ({facts.Cpu}), {facts.MemoryGb:F1} GB RAM, {facts.Runtime}, {facts.Os}; GC {facts.Gc} in the .NET servers; Node.js {facts.Node}; open-file limit {facts.OpenFiles}. Load average before {facts.LoadBefore}, after {facts.LoadAfter}. Servers and the load client share the machine, each server in its own process, the client in another.");
         md.AppendLine();
+        if (replaced is not null)
+        {
+            md.AppendLine(replaced);
+            md.AppendLine();
+        }
+
         md.AppendLine(CultureInfo.InvariantCulture, $"Settings of the .NET servers (ours, signalr, raw): **{Tuning.Describe()}**{(Tuning.Describe() == "defaults" ? " (what an ASP.NET Core app gets without choosing anything)" : " (a TUNED run: opt-in settings, not what an app gets by default; see bench/README.md)")}.");
         md.AppendLine();
         md.AppendLine("`ours` = SocketIoChannels (websocket transport, or xhr-polling in scenario 3), `signalr` = ASP.NET Core SignalR hub with groups (JSON protocol; client Microsoft.AspNetCore.SignalR.Client), `raw` = Kestrel WebSockets writing the same pre-encoded bytes to every socket, one WebSocket message per delivery (in the polling scenarios: the same bytes as one long-poll answer per delivery, with no session machinery), `node06` = the original node server, socket.io 0.6.18 on Node 20 (xhr-polling only: its WebSocket is hixie-76), `node48` = node socket.io 4.8 on its default `ws` engine (Engine.IO 4 / Socket.IO 5, scenarios 6-8). The v5 scenarios use a raw Engine.IO 4 / Socket.IO 5 client for every server that speaks it. Ratios are ours / other on the median of the runs.");

@@ -15,7 +15,9 @@ internal static class ReportTables
     };
 
     /// <summary>Runs that produced numbers (not the "not run" placeholders of unsupported v5 runs).</summary>
-    public static List<RunResult> Measured(IEnumerable<RunResult> runs) => [.. runs.Where(r => !r.Values.ContainsKey("unsupported"))];
+    /// <summary>The runs that produced figures: not the servers that cannot run the scenario, not the runs whose
+    /// load client reported no result.</summary>
+    public static List<RunResult> Measured(IEnumerable<RunResult> runs) => [.. runs.Where(r => !r.Values.ContainsKey("unsupported") && !r.Values.ContainsKey("failed"))];
 
     /// <summary>The servers present in <paramref name="runs"/>, in report order.</summary>
     public static List<string> ServersIn(IEnumerable<RunResult> runs) =>
@@ -31,13 +33,20 @@ internal static class ReportTables
 
     public static string Name(string server) => Names.GetValueOrDefault(server, server);
 
-    /// <summary>Says which servers could not run a scenario (ours before Engine.IO 4 support).</summary>
+    /// <summary>Says which servers could not run a scenario (ours before Engine.IO 4 support) and which runs failed.</summary>
     public static void NotRun(StringBuilder md, IEnumerable<RunResult> runs)
     {
         var servers = runs.Where(r => r.Values.ContainsKey("unsupported")).Select(r => r.Server).Distinct().OrderBy(Rank).ToList();
         if (servers.Count > 0)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"Not run: {string.Join(", ", servers.Select(s => $"`{s}`"))} (does not answer an Engine.IO 4 handshake yet).");
+            md.AppendLine();
+        }
+
+        var failed = runs.Where(r => r.Values.ContainsKey("failed") && !r.Values.ContainsKey("unsupported")).Select(r => r.Server).Distinct().OrderBy(Rank).ToList();
+        if (failed.Count > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"Failed: {string.Join(", ", failed.Select(s => $"`{s}`"))} (the load client reported no result; the console output of the run names the cause).");
             md.AppendLine();
         }
     }
