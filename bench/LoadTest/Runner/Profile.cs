@@ -16,7 +16,7 @@ internal sealed record Profile(
     public static Profile For(string name, int maxIdle) => name switch
     {
         "smoke" => new("smoke", 20, 2, 0.5, 1, [4], 100, 1, [20, 40], 1, [20], 3, 1, 10, 2, 20, 2, 0.5),
-        "quick" => new("quick", 500, 4, 1, 1, [4, 16], 100, 3, [500, 1000], 2, [200], 4, 2, 100, 4, 500, 4, 1),
+        "quick" => new("quick", 500, 3, 1, 1, [4, 16], 100, 2, [500, 1000], 2, [200], 3, 2, 100, 4, 500, 4, 1),
         "medium" => new("medium", 3000, 8, 2, 2, [4, 16], 200, 6, [2000, 5000], 5, [1000], 8, 5, 500, 8, 3000, 8, 2),
         "full" => new("full", 10_000, 20, 15, 2, [4, 16], 250, 10, [5000, 10_000, maxIdle], 12, [1000, 2000], 20, 10, 1000, 20, 10_000, 15, 10),
         _ => throw new ArgumentException("profile must be smoke, quick, medium or full, not " + name),
