@@ -3,8 +3,8 @@ using SocketIoChannels.LoadTest.Runner;
 using SocketIoChannels.LoadTest.Servers;
 
 // One executable, five roles: the orchestrator ("run"), a server ("server ours|signalr|raw"), the load client
-// ("client ..."), the heap census ("heap") and the report of a past run again ("report DIR"). The orchestrator starts each server and the client as separate processes; the node servers
-// (node06, node48) are bench/node/*.js, started with node.
+// ("client ..."), the heap census ("heap") and the report of a past run ("report DIR"). The orchestrator starts each
+// server and the client as separate processes; the node servers (node06, node48) are bench/node/*.js, started with node.
 return args.FirstOrDefault() switch
 {
     "run" => await Orchestrator.RunAsync(args[1..]),

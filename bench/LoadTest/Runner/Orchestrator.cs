@@ -141,7 +141,7 @@ internal static class Orchestrator
         {
             // A partial run would replace the whole latest table with its few sections; a smoke run's numbers mean nothing;
             // a tuned run is not what an app gets by default.
-            Console.WriteLine("partial, smoke or tuned run: latest.md and bench/README.md left as they are");
+            Console.WriteLine("latest.md and bench/README.md left as they are (a partial, smoke or tuned run, or a report without --publish yes)");
         }
         else
         {

@@ -46,7 +46,8 @@ internal static class ReportCommand
                 var pairs = laterResults.Select(r => (r.Scenario, r.Server)).Distinct().ToList();
                 results.RemoveAll(r => pairs.Contains((r.Scenario, r.Server)));
                 results.AddRange(laterResults);
-                var laterRun = JsonSerializer.Deserialize<RunInfo>(await File.ReadAllTextAsync(Path.Combine(other, "run.json")).ConfigureAwait(false));
+                var laterRunFile = Path.Combine(other, "run.json");
+                var laterRun = File.Exists(laterRunFile) ? JsonSerializer.Deserialize<RunInfo>(await File.ReadAllTextAsync(laterRunFile).ConfigureAwait(false)) : null;
                 var when = laterRun is null ? string.Empty : laterRun.Started.ToString(" yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + string.Create(CultureInfo.InvariantCulture, $" UTC, commit `{laterRun.Facts.Commit}`, load average before {laterRun.Facts.LoadBefore}");
                 notes.Add($"{string.Join(", ", pairs.Select(p => $"{p.Scenario} `{p.Server}`"))} from a later run ([{Path.GetFileName(other)}](../{Path.GetFileName(other)}/results.md){when})");
             }

@@ -14,7 +14,6 @@ internal static class ReportTables
         ["node48"] = "node 4.8",
     };
 
-    /// <summary>Runs that produced numbers (not the "not run" placeholders of unsupported v5 runs).</summary>
     /// <summary>The runs that produced figures: not the servers that cannot run the scenario, not the runs whose
     /// load client reported no result.</summary>
     public static List<RunResult> Measured(IEnumerable<RunResult> runs) => [.. runs.Where(r => !r.Values.ContainsKey("unsupported") && !r.Values.ContainsKey("failed"))];
