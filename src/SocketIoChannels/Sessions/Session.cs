@@ -66,6 +66,10 @@ internal sealed partial class Session : ITransportSession
     private SessionOutbox Outbox06 => outbox ?? throw new InvalidOperationException(
         "A Socket.IO 5 socket has no connection or queue of its own: its Engine.IO session has them.");
 
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static bool NotA06Session() =>
+        throw new InvalidOperationException("A Socket.IO 0.6 frame cannot be sent to a Socket.IO 5 socket: send an OutboundMessage.");
+
     /// <summary>The protocol this session speaks (0.6 unless set when a Socket.IO 5 socket is created).</summary>
     public SessionProtocol Protocol { get; init; }
 
@@ -120,12 +124,13 @@ internal sealed partial class Session : ITransportSession
     /// <see cref="OutboundMessage"/> only, encoded once for all its recipients.</summary>
     public bool TryEnqueue(byte[] frame)
     {
-        if (engine is not null)
+        // Every recipient of a 0.6 broadcast comes through here: no throw in this method, so the JIT can inline it.
+        if (outbox is null)
         {
-            throw new InvalidOperationException("A Socket.IO 0.6 frame cannot be sent to a Socket.IO 5 socket: send an OutboundMessage.");
+            return NotA06Session();
         }
 
-        if (Outbox06.Queue.TryWrite(frame))
+        if (outbox.Queue.TryWrite(frame))
         {
             return true;
         }

@@ -38,21 +38,27 @@ internal sealed class Rfc6455Framing : IWebSocketReceiver<ValueWebSocketReceiveR
 
     public string DescribeClose(WebSocketCloseStatus status) => ((int)status).ToString(CultureInfo.InvariantCulture);
 
-    public async ValueTask SendAsync(ReadOnlyMemory<byte[]> frames, int length)
+    // Not async itself: a batch of one frame (the common case at fan-out) costs no state machine of ours on top of the
+    // socket's own send.
+    public ValueTask SendAsync(ReadOnlyMemory<byte[]> frames, int length)
     {
+        if (frames.Length > 1)
+        {
+            return engineIo ? SendPacketsAsync(frames) : SendJoinedAsync(frames, length);
+        }
+
         if (engineIo)
         {
-            await SendPacketsAsync(frames).ConfigureAwait(false);
-            return;
+            return SendPacketAsync(frames.Span[0]);
         }
 
-        if (frames.Length == 1)
-        {
-            // One frame: send the shared encoded bytes as they are, no copy.
-            await socket.SendAsync(frames.Span[0], WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-            return;
-        }
+        // One 0.6 frame: the shared encoded bytes as they are, no copy (as memory: the array overload returns a Task).
+        return socket.SendAsync(frames.Span[0].AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+    }
 
+    // 0.6: the frames of a batch joined into one WebSocket message.
+    private async ValueTask SendJoinedAsync(ReadOnlyMemory<byte[]> frames, int length)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
@@ -71,20 +77,25 @@ internal sealed class Rfc6455Framing : IWebSocketReceiver<ValueWebSocketReceiveR
         }
     }
 
-    // Engine.IO: each packet its own message; through a coalescing stream, every message of the batch in one write.
+    // Engine.IO, one packet: its own message and its own write (nothing to coalesce).
+    private ValueTask SendPacketAsync(byte[] packet)
+    {
+        var binary = Protocol.EngineIoCodec.IsQueuedBinary(packet);
+        return socket.SendAsync(binary ? packet.AsMemory(1) : packet, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
+            endOfMessage: true, CancellationToken.None);
+    }
+
+    // Engine.IO, several packets: each its own message; through a coalescing stream, all of them in one write.
     private async ValueTask SendPacketsAsync(ReadOnlyMemory<byte[]> frames)
     {
-        var coalescing = frames.Length > 1 ? this.coalescing : null; // one message is one write anyway
+        var coalescing = this.coalescing;
         coalescing?.BeginBatch();
         var ended = false;
         try
         {
             for (var i = 0; i < frames.Length; i++)
             {
-                var packet = frames.Span[i];
-                var binary = Protocol.EngineIoCodec.IsQueuedBinary(packet);
-                await socket.SendAsync(binary ? packet.AsMemory(1) : packet, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
-                    endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                await SendPacketAsync(frames.Span[i]).ConfigureAwait(false);
             }
 
             if (coalescing is not null)
