@@ -39,11 +39,7 @@ internal sealed partial class LoadClient
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
+        var options = CommandLine.Options(args, from: 0);
 
         var client = new LoadClient(options);
         var scenario = options["scenario"];

@@ -15,11 +15,7 @@ internal static class Orchestrator
     public static async Task<int> RunAsync(string[] args)
     {
         var profileName = args.FirstOrDefault() ?? "quick";
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i + 1 < args.Length; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
+        var options = CommandLine.Options(args, from: 1);
 
         var servers = (options.GetValueOrDefault("servers") ?? ServerKinds.DefaultServers).Split(',');
         var scenarios = (options.GetValueOrDefault("scenarios") ?? ServerKinds.DefaultScenarios).Split(',');

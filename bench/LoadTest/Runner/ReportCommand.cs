@@ -20,11 +20,7 @@ internal static class ReportCommand
         }
 
         var directory = Path.GetFullPath(args[0]);
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i + 1 < args.Length; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
+        var options = CommandLine.Options(args, from: 1);
 
         var runFile = Path.Combine(directory, "run.json");
         if (!File.Exists(runFile))

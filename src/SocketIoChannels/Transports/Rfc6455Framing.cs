@@ -88,7 +88,6 @@ internal sealed class Rfc6455Framing : IWebSocketReceiver<ValueWebSocketReceiveR
     // Engine.IO, several packets: each its own message; through a coalescing stream, all of them in one write.
     private async ValueTask SendPacketsAsync(ReadOnlyMemory<byte[]> frames)
     {
-        var coalescing = this.coalescing;
         coalescing?.BeginBatch();
         var ended = false;
         try
