@@ -46,10 +46,14 @@ public abstract class BackplaneSpecification : IAsyncDisposable
 
     private static byte[] Frame(string text) => Encoding.UTF8.GetBytes($"~m~{text.Length}~m~{text}");
 
-    /// <summary>Publishes (again) until the count reaches <paramref name="expected"/>: interest declared on another
-    /// node takes effect asynchronously.</summary>
-    private static async Task PublishUntilAsync(Node from, Func<BackplaneMessage> message, long expected, string what) =>
-        await Eventually.TrueAsync(async () => await from.Backplane.PublishAsync(message()) == expected, what);
+    /// <summary>Publishes (again) until the count reaches <paramref name="expected"/> and, when <paramref name="receiver"/>
+    /// is given, until it has received one: interest declared on another node takes effect asynchronously, and so does
+    /// a node's subscription when its first attempt failed on a loaded machine (StartAsync returns after that first
+    /// attempt and the subscription is retried in the background), so a message published before it is not its.</summary>
+    private static async Task PublishUntilAsync(Node from, Func<BackplaneMessage> message, long expected, string what, (Node Node, string Text)? receiver = null) =>
+        await Eventually.TrueAsync(
+            async () => await from.Backplane.PublishAsync(message()) == expected && (receiver is not { } r || r.Node.ReceivedWithText(r.Text).Length > 0),
+            what);
 
     private static async Task<BackplaneMessage> ReceivedAsync(Node node, string text)
     {
@@ -67,7 +71,7 @@ public abstract class BackplaneSpecification : IAsyncDisposable
         b.Backplane.ActivateChannel("room");
         a.Backplane.ActivateChannel("room"); // the sender listens too: it is not counted
 
-        await PublishUntilAsync(a, () => BackplaneMessage.ToChannel(a.Id, "room", Frame("hello")), 1, "b subscribed to room");
+        await PublishUntilAsync(a, () => BackplaneMessage.ToChannel(a.Id, "room", Frame("hello")), 1, "b subscribed to room", (b, "hello"));
 
         var received = await ReceivedAsync(b, "hello");
         Assert.Equal(BackplaneTarget.Channel, received.Target);
@@ -103,7 +107,7 @@ public abstract class BackplaneSpecification : IAsyncDisposable
         b.Backplane.SessionStarted();
         b.Backplane.SessionStarted();
 
-        await PublishUntilAsync(a, () => BackplaneMessage.ToAll(a.Id, Frame("all")), 1, "b listens to everyone");
+        await PublishUntilAsync(a, () => BackplaneMessage.ToAll(a.Id, Frame("all")), 1, "b listens to everyone", (b, "all"));
         await ReceivedAsync(b, "all");
         GC.KeepAlive(idle); // not counted: no sessions
 
@@ -122,7 +126,7 @@ public abstract class BackplaneSpecification : IAsyncDisposable
         c.Backplane.SessionStarted();
         var sessionId = b.Id + "0123456789abcdef0123456789ab";
 
-        await PublishUntilAsync(a, () => BackplaneMessage.ToSession(a.Id, sessionId, b.Id, Frame("direct")), 1, "b listens for its sessions");
+        await PublishUntilAsync(a, () => BackplaneMessage.ToSession(a.Id, sessionId, b.Id, Frame("direct")), 1, "b listens for its sessions", (b, "direct"));
 
         var received = await ReceivedAsync(b, "direct");
         Assert.Equal(BackplaneTarget.Session, received.Target);
@@ -138,7 +142,7 @@ public abstract class BackplaneSpecification : IAsyncDisposable
         var a = await StartNodeAsync();
         var b = await StartNodeAsync();
         b.Backplane.ActivateChannel("second ☃");
-        await PublishUntilAsync(a, () => BackplaneMessage.ToChannel(a.Id, "second ☃", Frame("skip ☃"), ["first", "zeroth ☃"]), 1, "b subscribed");
+        await PublishUntilAsync(a, () => BackplaneMessage.ToChannel(a.Id, "second ☃", Frame("skip ☃"), ["first", "zeroth ☃"]), 1, "b subscribed", (b, "skip ☃"));
 
         var received = await ReceivedAsync(b, "skip ☃");
         Assert.Equal("second ☃", received.Channel);
