@@ -31,6 +31,8 @@ internal sealed class BenchServices : IDisposable
         Membership = provider.GetRequiredService<ChannelMembership>();
         Dispatcher = provider.GetRequiredService<EventDispatcher>();
         Metrics = provider.GetRequiredService<SocketIoMetrics>();
+        EngineIo = provider.GetRequiredService<EngineIoSessionStore>();
+        Server = provider.GetRequiredService<SocketIoChannels.Server.SocketIoServer>();
     }
 
     public SessionStore Store { get; }
@@ -45,6 +47,10 @@ internal sealed class BenchServices : IDisposable
 
     public SocketIoMetrics Metrics { get; }
 
+    public EngineIoSessionStore EngineIo { get; }
+
+    public SocketIoChannels.Server.SocketIoServer Server { get; }
+
     public static SocketIoRequest Request { get; } = new("GET", "http", "127.0.0.1", string.Empty, "/socket.io/websocket", string.Empty,
         new Dictionary<string, string>(), new Dictionary<string, string>(), new ClaimsPrincipal(new ClaimsIdentity()), IPAddress.Loopback);
 
@@ -58,12 +64,28 @@ internal sealed class BenchServices : IDisposable
         return session;
     }
 
+    /// <summary>A Socket.IO 5 socket in the main namespace as an Engine.IO 4 WebSocket connection would make it,
+    /// its CONNECT answered, subscribed to <paramref name="channel"/>, with what was queued for it (the OPEN packet,
+    /// the CONNECT answer) already taken by the transport.</summary>
+    public Session NewSocket(string channel)
+    {
+        var engine = EngineIo.Create("websocket", Request, Server);
+        var socket = Store.CreateSocket(engine, "/", auth: null);
+        socket.AcceptConnect();
+        Membership.Subscribe(socket, channel);
+        Drain(socket);
+        return socket;
+    }
+
     public SocketHandle Handle(Session session) => new(session, Broadcaster, Membership, Metrics);
 
+    /// <summary>Takes everything queued for <paramref name="session"/> (for a Socket.IO 5 socket: its Engine.IO
+    /// session's queue), as its transport would.</summary>
     public static int Drain(Session session)
     {
+        var outbound = session.EngineIo?.Outbound ?? session.Outbound;
         var count = 0;
-        while (session.Outbound.TryRead(out _))
+        while (outbound.TryRead(out _))
         {
             count++;
         }

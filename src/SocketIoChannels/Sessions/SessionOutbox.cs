@@ -13,6 +13,8 @@ namespace SocketIoChannels.Sessions;
 /// the session's own decisions about them (attach, detach, end).</remarks>
 internal sealed class SessionOutbox
 {
+    private static readonly Func<byte[], int> LengthOf = static frame => frame.Length;
+
     private readonly object gate;
     private TransportLease? handOffLease; // the lease whose taken frames are not settled yet
     private byte[][]? handOffFrames;
@@ -75,14 +77,7 @@ internal sealed class SessionOutbox
                 return 0;
             }
 
-            var count = 0;
-            var bytes = 0;
-            while (count < into.Length && bytes < maxBytes && Queue.TryRead(out var frame))
-            {
-                into[count++] = frame;
-                bytes += frame.Length;
-            }
-
+            var count = Queue.TryReadMany(into, LengthOf, maxBytes);
             if (count > 0)
             {
                 handOffLease = lease;

@@ -27,6 +27,9 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
     private bool completed;
     private bool readerWaiting;
     private ManualResetValueTaskSourceCore<bool> waiter = new() { RunContinuationsAsynchronously = true };
+    // The reader's token stays registered from one wait to the next (a connection's send loop waits with the same
+    // token for its whole life): a registration per wait cost a register and an unregister per batch sent. It is
+    // replaced when a wait comes with another token, and let go when the queue is completed.
     private CancellationTokenRegistration waiterRegistration;
     private CancellationToken waitToken; // the token of the current wait: a late callback of an earlier wait must not cancel it
     private bool resultPending; // the reusable waiter completed and its reader has not taken the result yet
@@ -153,6 +156,7 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
 
             completed = true;
             WakeReader(false);
+            ReleaseRegistration();
             ReleaseWriters();
             return true;
         }
@@ -232,6 +236,40 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
         }
     }
 
+    /// <summary>Takes items from the front into <paramref name="into"/>, in order, under one hold of the lock: until
+    /// it is full, the queue is empty, or the items taken add up to <paramref name="maxLength"/> by
+    /// <paramref name="lengthOf"/> (the item that reaches it is taken). Returns how many.</summary>
+    public int TryReadMany(Span<T> into, Func<T, int> lengthOf, int maxLength)
+    {
+        lock (Gate)
+        {
+            var taken = 0;
+            var length = 0;
+            while (taken < into.Length && count > 0 && length < maxLength)
+            {
+                var item = items[head];
+                items[head] = default!;
+                head = head + 1 == items.Length ? 0 : head + 1;
+                count--;
+                if (sizeOf is not null)
+                {
+                    size -= sizeOf(item);
+                }
+
+                into[taken++] = item;
+                length += lengthOf(item);
+            }
+
+            if (taken > 0)
+            {
+                items = count == 0 && bufferOnlyWhileQueued ? [] : items;
+                ReleaseWriters();
+            }
+
+            return taken;
+        }
+    }
+
     public override bool TryPeek(out T item)
     {
         lock (Gate)
@@ -288,7 +326,11 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
             if (cancellationToken.CanBeCanceled)
             {
                 waitToken = cancellationToken;
-                waiterRegistration = cancellationToken.UnsafeRegister(static (state, token) => ((SessionQueue<T>)state!).CancelWait(token), this);
+                if (waiterRegistration.Token != cancellationToken)
+                {
+                    waiterRegistration.Unregister();
+                    waiterRegistration = cancellationToken.UnsafeRegister(static (state, token) => ((SessionQueue<T>)state!).CancelWait(token), this);
+                }
             }
 
             return wait;
@@ -347,8 +389,6 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
         }
 
         readerWaiting = false;
-        waiterRegistration.Unregister();
-        waiterRegistration = default;
         waitToken = default;
         if (fallbackWaiter is { } fallback)
         {
@@ -372,7 +412,6 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
             }
 
             readerWaiting = false;
-            waiterRegistration = default;
             waitToken = default;
             if (fallbackWaiter is { } fallback)
             {
@@ -385,6 +424,13 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
                 waiter.SetException(new OperationCanceledException(token));
             }
         }
+    }
+
+    // Under the lock.
+    private void ReleaseRegistration()
+    {
+        waiterRegistration.Unregister();
+        waiterRegistration = default;
     }
 
     // Under the lock. A released writer checks again whether its item fits (by size, one may not yet).

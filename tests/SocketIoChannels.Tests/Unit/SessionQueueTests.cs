@@ -164,6 +164,57 @@ public sealed class SessionQueueTests
     }
 
     [Fact]
+    public async Task OneTokenAcrossManyWaitsStillEndsTheWaitInProgressAndAnyLaterOne()
+    {
+        // A WebSocket's send loop waits with its connection's token for the whole connection.
+        var queue = new SessionQueue<int>(capacity: 4, initialSize: 1);
+        using var connection = new CancellationTokenSource();
+        for (var i = 0; i < 100; i++)
+        {
+            var woken = queue.WaitToReadAsync(connection.Token);
+            Assert.True(queue.TryWrite(i));
+            Assert.True(await woken.AsTask().DefaultTimeout());
+            Assert.True(queue.TryRead(out var item));
+            Assert.Equal(i, item);
+        }
+
+        var waiting = queue.WaitToReadAsync(connection.Token).AsTask();
+        await Task.Delay(20);
+        Assert.False(waiting.IsCompleted);
+        await connection.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting).DefaultTimeout();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.WaitToReadAsync(connection.Token).AsTask()).DefaultTimeout();
+
+        // A new connection's token works on the same queue.
+        using var next = new CancellationTokenSource();
+        var resumed = queue.WaitToReadAsync(next.Token);
+        Assert.True(queue.TryWrite(7));
+        Assert.True(await resumed.AsTask().DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task ABatchReadTakesInOrderUpToTheSpanOrTheLengthBoundAndReleasesAWaitingWriter()
+    {
+        var queue = new SessionQueue<string>(capacity: 5, initialSize: 1);
+        foreach (var item in new[] { "aa", "bbb", "c", "dddd", "e" })
+        {
+            Assert.True(queue.TryWrite(item));
+        }
+
+        var blocked = queue.WriteAsync("f", CancellationToken.None).AsTask();
+        var into = new string[3];
+        Assert.Equal(2, queue.TryReadMany(into, static s => s.Length, maxLength: 4)); // "bbb" reaches the bound: taken
+        Assert.Equal(["aa", "bbb"], into[..2]);
+        await blocked.DefaultTimeout();
+
+        Assert.Equal(3, queue.TryReadMany(into, static s => s.Length, maxLength: int.MaxValue)); // the span is full
+        Assert.Equal(["c", "dddd", "e"], into);
+        Assert.Equal(1, queue.TryReadMany(into, static s => s.Length, maxLength: int.MaxValue));
+        Assert.Equal("f", into[0]);
+        Assert.Equal(0, queue.TryReadMany(into, static s => s.Length, maxLength: int.MaxValue));
+    }
+
+    [Fact]
     public async Task AWriterWaitsWhileTheQueueIsFullAndGoesOnWhenTheReaderTakesOne()
     {
         var queue = new SessionQueue<int>(capacity: 2, initialSize: 2);
