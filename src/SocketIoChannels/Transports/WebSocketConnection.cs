@@ -300,7 +300,7 @@ internal sealed class WebSocketConnection
             {
                 // The send waited for the client. Kestrel completes the writes of a connection that was cut off as if
                 // they went out, and cancels RequestAborted later, from the thread pool: a busy pool can run this
-                // before that (NothingLostTests lost a frame so about one run in six with a core busy). Its sockets
+                // before that (NothingLostTests lost a frame in about one run in six with a core busy). Its sockets
                 // transport closes the socket before it completes those writes, so a closed socket tells at once;
                 // on other transports, let the abort's work item run first. Aborted at any point of the send, the
                 // client may not have the frames, so they go back (it may see them twice, never out of order).
