@@ -219,19 +219,8 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
                 return false;
             }
 
-            item = items[head];
-            items[head] = default!;
-            head = head + 1 == items.Length ? 0 : head + 1;
-            count--;
-            if (sizeOf is not null)
-            {
-                size -= sizeOf(item);
-            }
-
-            // Emptied: let go of the buffer when asked to (head is read again only after a write grew a new one).
-            items = count == 0 && bufferOnlyWhileQueued ? [] : items;
-
-            ReleaseWriters();
+            item = Dequeue();
+            AfterTaking();
             return true;
         }
     }
@@ -247,23 +236,14 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
             var length = 0;
             while (taken < into.Length && count > 0 && length < maxLength)
             {
-                var item = items[head];
-                items[head] = default!;
-                head = head + 1 == items.Length ? 0 : head + 1;
-                count--;
-                if (sizeOf is not null)
-                {
-                    size -= sizeOf(item);
-                }
-
+                var item = Dequeue();
                 into[taken++] = item;
                 length += lengthOf(item);
             }
 
             if (taken > 0)
             {
-                items = count == 0 && bufferOnlyWhileQueued ? [] : items;
-                ReleaseWriters();
+                AfterTaking();
             }
 
             return taken;
@@ -378,6 +358,29 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
 
         items[(head + count) % items.Length] = item;
         count++;
+    }
+
+    // Under the lock, with count > 0: the front item, taken out.
+    private T Dequeue()
+    {
+        var item = items[head];
+        items[head] = default!;
+        head = head + 1 == items.Length ? 0 : head + 1;
+        count--;
+        if (sizeOf is not null)
+        {
+            size -= sizeOf(item);
+        }
+
+        return item;
+    }
+
+    // Under the lock, after items were taken.
+    private void AfterTaking()
+    {
+        // Emptied: let go of the buffer when asked to (head is read again only after a write grew a new one).
+        items = count == 0 && bufferOnlyWhileQueued ? [] : items;
+        ReleaseWriters();
     }
 
     // Under the lock. The continuation runs on the thread pool, never inline under the lock.
