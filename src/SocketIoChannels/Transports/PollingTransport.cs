@@ -69,16 +69,15 @@ internal abstract partial class PollingTransport : HttpTransport
 
     /// <summary>Whether the answer <paramref name="writing"/> reached the connection. Aborted at any point of the
     /// write, the client may not have the frames, so they are sent again (a client that did get them may see them
-    /// twice, never out of order). Kestrel completes the writes of a connection that was cut off as if they went out
-    /// and signals the abort on the thread pool: when the write had to wait for the client (a large answer, a client
-    /// that does not read: where a cut-off happens), that signal is let run before deciding (one hop). An answer that
-    /// went out at once, as a poll's usually does, is decided at once, as a WebSocket send is.</summary>
+    /// twice, never out of order). An answer that went out at once, as a poll's usually does, is decided by the
+    /// abort token at once; one that had to wait for the client may have been cut off under it (see
+    /// <see cref="CutOffWrites"/>).</summary>
     private static async ValueTask<bool> WrittenAsync(HttpContext context, Task writing)
     {
         if (!writing.IsCompletedSuccessfully)
         {
             await writing.ConfigureAwait(false);
-            await Task.Yield();
+            return await CutOffWrites.WentOutAsync(CutOffWrites.SocketOf(context), context.RequestAborted).ConfigureAwait(false);
         }
 
         return !context.RequestAborted.IsCancellationRequested;

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using SocketIoChannels.Protocol;
 using SocketIoChannels.Sessions;
@@ -48,7 +47,7 @@ internal sealed class WebSocketConnection
     // feature look-up and Kestrel's lock per delivery.
     private readonly CancellationToken aborted;
 
-    // The connection's socket when Kestrel runs on its sockets transport (null on others): see SendBatchAsync.
+    // The connection's socket when Kestrel runs on its sockets transport (null on others): see CutOffWrites.
     private readonly Socket? socket;
 
     private WebSocketConnection(IWebSocketFraming framing, ITransportSession session, TransportLease lease, TransportRequest request, ILogger logger)
@@ -59,7 +58,7 @@ internal sealed class WebSocketConnection
         this.request = request;
         this.logger = logger;
         aborted = request.Context.RequestAborted;
-        socket = request.Context.Features.Get<IConnectionSocketFeature>()?.Socket;
+        socket = CutOffWrites.SocketOf(request.Context);
     }
 
     /// <summary>Attaches the connection to its session (a new one unless the request named one) and serves it
@@ -298,22 +297,11 @@ internal sealed class WebSocketConnection
             }
             else
             {
-                // The send waited for the client. Kestrel completes the writes of a connection that was cut off as if
-                // they went out, and cancels RequestAborted later, from the thread pool: a busy pool can run this
-                // before that (NothingLostTests lost a frame in about one run in six with a core busy). Its sockets
-                // transport closes the socket before it completes those writes, so a closed socket tells at once;
-                // on other transports, let the abort's work item run first. Aborted at any point of the send, the
-                // client may not have the frames, so they go back (it may see them twice, never out of order).
+                // The send waited for the client: it may have been cut off under it (see CutOffWrites). Aborted at
+                // any point of the send, the client may not have the frames, so they go back (it may see them twice,
+                // never out of order).
                 await sending.ConfigureAwait(false);
-                if (SocketClosed())
-                {
-                    sent = false;
-                }
-                else
-                {
-                    await Task.Yield();
-                    sent = !aborted.IsCancellationRequested;
-                }
+                sent = await CutOffWrites.WentOutAsync(socket, aborted).ConfigureAwait(false);
             }
 
             if (sent)
@@ -334,20 +322,6 @@ internal sealed class WebSocketConnection
             // one-frame batch's bookkeeping.
             Array.Clear(frames, 0, count);
             cachedFrames = frames;
-        }
-    }
-
-    /// <summary>Whether Kestrel's sockets transport has closed the connection's socket (it does so before it
-    /// completes the writes that were waiting when the connection was cut off).</summary>
-    private bool SocketClosed()
-    {
-        try
-        {
-            return socket is not null && socket.SafeHandle.IsClosed;
-        }
-        catch (ObjectDisposedException)
-        {
-            return true;
         }
     }
 
