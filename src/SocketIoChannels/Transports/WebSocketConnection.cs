@@ -256,6 +256,14 @@ internal sealed class WebSocketConnection
         {
             logger.SendFailed(session.Id, exception.Message);
         }
+        catch (Exception exception)
+        {
+            // Not the connection going away: a defect. A connection left open with no writer would keep its client
+            // waiting for ever; cut it off instead, so the client comes back (the batch in flight went back to the
+            // queue, for the resumed connection), and say what broke.
+            logger.SendLoopFailed(exception, framing.Name, session.Id);
+            framing.Abort();
+        }
     }
 
     /// <summary>Takes what is queued (up to a batch) and sends it: 0.6 framing lets frames go out together; returns

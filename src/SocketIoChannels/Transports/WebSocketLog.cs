@@ -26,4 +26,7 @@ internal static partial class WebSocketLog
 
     [LoggerMessage(106, LogLevel.Debug, "The {Flavour} of session {SessionId} ended; the session is alive: {Alive}.")]
     public static partial void Ended(this ILogger logger, string flavour, string sessionId, bool alive);
+
+    [LoggerMessage(107, LogLevel.Error, "The send loop of the {Flavour} of session {SessionId} failed: the connection is cut off, what it was sending stays queued.")]
+    public static partial void SendLoopFailed(this ILogger logger, Exception exception, string flavour, string sessionId);
 }
