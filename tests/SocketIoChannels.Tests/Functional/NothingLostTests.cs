@@ -71,58 +71,66 @@ public sealed class NothingLostTests
             options.WebSocketCloseTimeout = TimeSpan.FromSeconds(30);
             options.HeartbeatInterval = TimeSpan.FromSeconds(60);
         });
-        var order = new NumberOrder();
-        string? id = null;
-        var number = 0;
-        for (var round = 0; round < Rounds; round++)
+        try
         {
-            // A fresh connection (its receive buffer still small) is cut off after the first bytes of the large message.
-            using (var cut = new ClientWebSocket())
+            var order = new NumberOrder();
+            string? id = null;
+            var number = 0;
+            for (var round = 0; round < Rounds; round++)
             {
-                id = await ConnectAsync(app.Address, cut, id);
-                order.Connection();
-                SendRound(app, id, ref number);
-                var buffer = new byte[64 * 1024];
-                var message = new MemoryStream();
-                while (true)
+                // A fresh connection (its receive buffer still small) is cut off after the first bytes of the large message.
+                using (var cut = new ClientWebSocket())
                 {
-                    var result = await cut.ReceiveAsync(buffer, CancellationToken.None).DefaultTimeout();
-                    message.Write(buffer, 0, result.Count);
-                    if (!result.EndOfMessage && message.Length > 1024)
+                    id = await ConnectAsync(app.Address, cut, id);
+                    order.Connection();
+                    SendRound(app, id, ref number);
+                    var buffer = new byte[64 * 1024];
+                    var message = new MemoryStream();
+                    while (true)
                     {
-                        break; // in the middle of the large message: cut off
-                    }
-
-                    if (result.EndOfMessage)
-                    {
-                        foreach (var frame in Frames(Encoding.UTF8.GetString(message.ToArray())))
+                        var result = await cut.ReceiveAsync(buffer, CancellationToken.None).DefaultTimeout();
+                        message.Write(buffer, 0, result.Count);
+                        if (!result.EndOfMessage && message.Length > 1024)
                         {
-                            order.Saw(frame);
+                            break; // in the middle of the large message: cut off
                         }
 
-                        message.SetLength(0);
+                        if (result.EndOfMessage)
+                        {
+                            foreach (var frame in Frames(Encoding.UTF8.GetString(message.ToArray())))
+                            {
+                                order.Saw(frame);
+                            }
+
+                            message.SetLength(0);
+                        }
+                    }
+
+                    cut.Abort();
+                }
+
+                // The session is resumed by a new connection, which reads on until the round's last number.
+                using var resumed = new ClientWebSocket();
+                await ConnectAsync(app.Address, resumed, id);
+                order.Connection();
+                while (order.Next <= number)
+                {
+                    foreach (var frame in Frames(await ReceiveMessageAsync(resumed)))
+                    {
+                        order.Saw(frame);
                     }
                 }
 
-                cut.Abort();
+                await resumed.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, CancellationToken.None).DefaultTimeout();
             }
 
-            // The session is resumed by a new connection, which reads on until the round's last number.
-            using var resumed = new ClientWebSocket();
-            await ConnectAsync(app.Address, resumed, id);
-            order.Connection();
-            while (order.Next <= number)
-            {
-                foreach (var frame in Frames(await ReceiveMessageAsync(resumed)))
-                {
-                    order.Saw(frame);
-                }
-            }
-
-            await resumed.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, CancellationToken.None).DefaultTimeout();
+            Assert.Equal(number + 1, order.Next);
         }
-
-        Assert.Equal(number + 1, order.Next);
+        catch (Exception exception)
+        {
+            // A rare failure under load (a connection reset, a receive that times out) is read from the server's log.
+            throw new InvalidOperationException("The server's log:" + Environment.NewLine + string.Join(Environment.NewLine, app.Logs.LinesSince(0)), exception);
+        }
     }
 
     /// <summary>Queues a small message, a large one and a small one, numbered on from <paramref name="number"/>.</summary>
