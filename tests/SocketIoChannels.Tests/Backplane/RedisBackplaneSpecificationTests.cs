@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SocketIoChannels.Tests.Infrastructure;
 
 namespace SocketIoChannels.Tests.Backplane;
@@ -12,7 +13,7 @@ public sealed class RedisBackplaneSpecificationTests : BackplaneSpecification
     protected override async Task<ISocketIoBackplane> CreateBackplaneAsync()
     {
         var address = await TestRedis.AddressAsync();
-        var services = new ServiceCollection().AddLogging();
+        var services = new ServiceCollection().AddLogging(logging => logging.AddConsoleWhenAsked());
         services.AddSocketIoChannels().AddStackExchangeRedis(address, options =>
         {
             options.ChannelPrefix = prefix;

@@ -38,10 +38,7 @@ public sealed class TestApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(collector);
-        if (Environment.GetEnvironmentVariable("SOCKETIO_TEST_CONSOLE_LOGS") == "1")
-        {
-            builder.Logging.AddSimpleConsole();
-        }
+        builder.Logging.AddConsoleWhenAsked();
 
         builder.Services.AddSingleton<EventRecorder>();
         services?.Invoke(builder.Services);

@@ -1,8 +1,7 @@
-using System.Net;
-using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 using SocketIoChannels.Broadcasting;
 using SocketIoChannels.Sessions;
+using SocketIoChannels.Tests.Infrastructure;
 
 namespace SocketIoChannels.Tests.Unit;
 
@@ -15,8 +14,7 @@ public sealed class BroadcastEncodingTests
         var collection = new ServiceCollection().AddLogging();
         collection.AddSocketIoChannels(o => o.MessageLogFormat = null);
         using var services = collection.BuildServiceProvider();
-        var request = new SocketIoRequest("GET", "http", "127.0.0.1", string.Empty, "/socket.io/websocket", string.Empty,
-            new Dictionary<string, string>(), new Dictionary<string, string>(), new ClaimsPrincipal(new ClaimsIdentity()), IPAddress.Loopback);
+        var request = TestRequests.Local();
         var store = services.GetRequiredService<SessionStore>();
         var membership = services.GetRequiredService<ChannelMembership>();
         var sessions = new[] { store.Create("websocket", request), store.Create("xhr-polling", request) };

@@ -1,11 +1,10 @@
-using System.Net;
-using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 using Newtonsoft.Json.Linq;
 using SocketIoChannels.Broadcasting;
 using SocketIoChannels.Diagnostics;
 using SocketIoChannels.Events;
 using SocketIoChannels.Sessions;
+using SocketIoChannels.Tests.Infrastructure;
 
 namespace SocketIoChannels.Tests.Unit;
 
@@ -35,8 +34,7 @@ public sealed class DispatchAllocationTests
         var collection = new ServiceCollection().AddLogging();
         collection.AddSocketIoChannels(o => o.MessageLogFormat = null).AddEventHandler<THandlers>();
         var services = collection.BuildServiceProvider();
-        var request = new SocketIoRequest("GET", "http", "127.0.0.1", string.Empty, "/socket.io/websocket", string.Empty,
-            new Dictionary<string, string>(), new Dictionary<string, string>(), new ClaimsPrincipal(new ClaimsIdentity()), IPAddress.Loopback);
+        var request = TestRequests.Local();
         var session = services.GetRequiredService<SessionStore>().Create("websocket", request);
         var socket = new SocketHandle(session, services.GetRequiredService<SocketIoBroadcaster>(), services.GetRequiredService<ChannelMembership>(),
             services.GetRequiredService<SocketIoMetrics>());

@@ -21,8 +21,7 @@ namespace SocketIoChannels.Tests.Unit;
 /// </summary>
 public sealed class SendLoopFailureTests
 {
-    private static readonly SocketIoRequest Request = new("GET", "http", "127.0.0.1", string.Empty, "/socket.io/websocket", string.Empty,
-        new Dictionary<string, string>(), new Dictionary<string, string>(), null, System.Net.IPAddress.Loopback);
+    private static readonly SocketIoRequest Request = TestRequests.Local();
 
     [Fact]
     public async Task ASendLoopThatFailsCutsItsConnectionOffLogsAnErrorAndKeepsTheFramesQueued()

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Security.Claims;
 using SocketIoChannels.Protocol;
 using SocketIoChannels.Sessions;
 using SocketIoChannels.Tests.Infrastructure;
@@ -10,8 +8,7 @@ namespace SocketIoChannels.Tests.Unit;
 /// in order, and a refused payload leaves nothing behind (the decoding lists are reused between payloads).</summary>
 public sealed class SessionInboundTests
 {
-    private static readonly SocketIoRequest Request = new("GET", "http", "127.0.0.1", string.Empty, "/socket.io/websocket", string.Empty,
-        new Dictionary<string, string>(), new Dictionary<string, string>(), new ClaimsPrincipal(new ClaimsIdentity()), IPAddress.Loopback);
+    private static readonly SocketIoRequest Request = TestRequests.Local();
 
     [Fact]
     public async Task EachPayloadReachesTheLoopWholeAndInOrder()

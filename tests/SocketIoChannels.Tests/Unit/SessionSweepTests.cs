@@ -12,8 +12,7 @@ namespace SocketIoChannels.Tests.Unit;
 /// every session still gets its heartbeat within half a sweep interval.</summary>
 public sealed class SessionSweepTests
 {
-    private static readonly SocketIoRequest Request = new("GET", "http", "127.0.0.1", string.Empty, "/socket.io/websocket", string.Empty,
-        new Dictionary<string, string>(), new Dictionary<string, string>(), null, System.Net.IPAddress.Loopback);
+    private static readonly SocketIoRequest Request = TestRequests.Local();
 
     [Fact]
     public async Task HeartbeatsOfManySessionsDueTogetherGoOutInSixteenWavesWithinHalfASweepInterval()
