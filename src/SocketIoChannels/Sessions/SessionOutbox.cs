@@ -20,6 +20,7 @@ internal sealed class SessionOutbox
     private byte[][]? handOffFrames;
     private int handOffCount;
     private TaskCompletionSource? handOffSettled; // created only when a connection waits for another's batch
+    private TransportLease? released; // the last connection let go (not a poll): the next one supersedes it
 
     public SessionOutbox(object gate, int capacity)
     {
@@ -33,11 +34,12 @@ internal sealed class SessionOutbox
     /// <summary>The attached connection's lease, or <see langword="null"/>. Read and written under the owner's lock.</summary>
     public TransportLease? Lease { get; private set; }
 
-    /// <summary>Under the owner's lock: makes a new lease the current one and returns the one it replaces (to be
-    /// superseded by the caller, outside the lock).</summary>
+    /// <summary>Under the owner's lock: makes a new lease the current one and returns the one it replaces, or the
+    /// streaming connection let go last (to be superseded by the caller, outside the lock).</summary>
     public TransportLease? Replace(TransportLease created)
     {
-        var previous = Lease;
+        var previous = Lease ?? released;
+        released = null;
         Lease = created;
         return previous;
     }
@@ -52,6 +54,12 @@ internal sealed class SessionOutbox
         }
 
         Lease = null;
+
+        // A WebSocket lets go of its session before it stops its send loop (WebSocketConnection.CloseAsync), which
+        // may still be waiting on the queue meanwhile: a connection that resumes the session at that moment
+        // supersedes it, so the old wait ends before the new loop waits (the queue has one reader at a time). A poll
+        // lets go only after its wait ended.
+        released = detached.IsPoll ? null : detached;
         return true;
     }
 

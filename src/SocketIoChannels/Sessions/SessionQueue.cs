@@ -286,7 +286,16 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
 
             if (readerWaiting)
             {
-                throw new InvalidOperationException("A session queue has one reader at a time.");
+                if (!waitToken.IsCancellationRequested)
+                {
+                    throw new InvalidOperationException("A session queue has one reader at a time.");
+                }
+
+                // The reader before this one was stopped (its connection superseded or closed): its token fired, but
+                // the cancellation callback runs on the thread that cancelled and may not have got the lock yet
+                // (CancellationTokenSource.Cancel on an already cancelled source returns without waiting for it).
+                // End that wait now, as the callback would; the callback then finds another wait and does nothing.
+                EndWaitCancelled(waitToken);
             }
 
             readerWaiting = true;
@@ -411,21 +420,27 @@ internal sealed class SessionQueue<T> : ChannelReader<T>, IValueTaskSource<bool>
         {
             if (!readerWaiting || token != waitToken)
             {
-                return; // a callback of an earlier wait that lost the race against WakeReader
+                return; // a callback of an earlier wait that lost the race against WakeReader or a newer reader
             }
 
-            readerWaiting = false;
-            waitToken = default;
-            if (fallbackWaiter is { } fallback)
-            {
-                fallbackWaiter = null;
-                fallback.TrySetCanceled(token);
-            }
-            else
-            {
-                resultPending = true;
-                waiter.SetException(new OperationCanceledException(token));
-            }
+            EndWaitCancelled(token);
+        }
+    }
+
+    // Under the lock, with a reader waiting: its wait ends as cancelled by token.
+    private void EndWaitCancelled(CancellationToken token)
+    {
+        readerWaiting = false;
+        waitToken = default;
+        if (fallbackWaiter is { } fallback)
+        {
+            fallbackWaiter = null;
+            fallback.TrySetCanceled(token);
+        }
+        else
+        {
+            resultPending = true;
+            waiter.SetException(new OperationCanceledException(token));
         }
     }
 

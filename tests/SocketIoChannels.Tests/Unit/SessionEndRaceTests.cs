@@ -1,7 +1,6 @@
-using System.Net;
-using System.Security.Claims;
 using Microsoft.Extensions.Time.Testing;
 using SocketIoChannels.Sessions;
+using SocketIoChannels.Tests.Infrastructure;
 
 namespace SocketIoChannels.Tests.Unit;
 
@@ -9,8 +8,7 @@ namespace SocketIoChannels.Tests.Unit;
 /// either refused (the session had ended) or kept (issue 12, item 5: a poll was ended at once as it attached).</summary>
 public sealed class SessionEndRaceTests
 {
-    private static readonly SocketIoRequest Request = new("GET", "http", "127.0.0.1", string.Empty, "/socket.io/xhr-polling", string.Empty,
-        new Dictionary<string, string>(), new Dictionary<string, string>(), new ClaimsPrincipal(new ClaimsIdentity()), IPAddress.Loopback);
+    private static readonly SocketIoRequest Request = TestRequests.Local("/socket.io/xhr-polling");
 
     [Theory]
     [InlineData(true)]
@@ -48,6 +46,38 @@ public sealed class SessionEndRaceTests
             Assert.True(session.IsAlive, "the connection attached, then the session was ended under it");
             Assert.False(attached.Token.IsCancellationRequested);
         }
+    }
+
+    /// <summary>A WebSocket that closes lets go of its session, then stops its send loop; a connection resuming the
+    /// session in between started its own loop while the old one still waited on the queue, and that loop stopped
+    /// with "one reader at a time" (its client saw the connection reset). The resuming connection supersedes the
+    /// one let go, so the old wait ends first.</summary>
+    [Fact]
+    public async Task AWebSocketResumingTheSessionWhileTheOneBeforeIsClosingTakesTheQueueOver()
+    {
+        var time = new FakeTimeProvider();
+        var second = TimeSpan.FromSeconds(1);
+        var timings = new SessionTimings(time, 100, second, second, TimeSpan.FromSeconds(20), second, TimeSpan.FromSeconds(30));
+        var session = new Session("0123456789abcdef0123456789abcdef", "websocket", Request, timings, new NoOwner(), timings.Now());
+        var closing = session.Attach(isPoll: false)!;
+        while (session.Outbound.TryRead(out _))
+        {
+            // the session id frame: the old connection sent it
+        }
+
+        var oldWait = session.Outbound.WaitToReadAsync(closing.Token).AsTask(); // its send loop, idle
+        Assert.False(oldWait.IsCompleted);
+        session.Detach(closing); // the client closed: the session waits to be resumed; the loop is not stopped yet
+
+        var resumed = session.Attach(isPoll: false)!;
+        var newWait = session.Outbound.WaitToReadAsync(resumed.Token).AsTask(); // the resumed connection's send loop
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => oldWait).DefaultTimeout();
+        Assert.True(closing.Superseded);
+
+        closing.Cancel(); // what the closing connection does next changes nothing for the new one
+        Assert.True(session.TryEnqueue("~m~1~m~x"u8.ToArray()));
+        Assert.True(await newWait.DefaultTimeout());
+        Assert.False(resumed.Token.IsCancellationRequested);
     }
 
     private sealed class NoOwner : ISessionOwner

@@ -135,6 +135,40 @@ public sealed class SessionQueueTests
         Assert.Throws<InvalidOperationException>(() => queue.WaitToReadAsync());
     }
 
+    /// <summary>A connection superseded while its send loop waits: the token fired, but the cancellation callback
+    /// (run by whichever thread cancelled first) has not ended the wait when the new connection's loop starts to wait.
+    /// Seen under load: the new loop threw "one reader at a time", and its connection was cut off.</summary>
+    [Fact]
+    public async Task ANewReaderTakesOverFromAReaderWhoseTokenFiredBeforeItsCallbackRan()
+    {
+        var queue = new SessionQueue<int>(capacity: 4, initialSize: 1);
+        using var superseded = new CancellationTokenSource();
+        var oldWait = queue.WaitToReadAsync(superseded.Token).AsTask();
+
+        ValueTask<bool> newWait;
+        Task cancelling;
+        lock (queue) // the queue's own lock: the callback cannot get in until this block ends
+        {
+            cancelling = Task.Run(superseded.Cancel);
+            Assert.True(SpinWait.SpinUntil(() => superseded.IsCancellationRequested, TimeSpan.FromSeconds(15)));
+            Assert.False(oldWait.IsCompleted); // its callback waits for the lock
+            newWait = queue.WaitToReadAsync(CancellationToken.None);
+        }
+
+        await cancelling.DefaultTimeout(); // the late callback finds the new wait and leaves it alone
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => oldWait).DefaultTimeout();
+        var woken = newWait.AsTask();
+        Assert.False(woken.IsCompleted);
+        Assert.True(queue.TryWrite(1));
+        Assert.True(await woken.DefaultTimeout());
+
+        // A second reader while the first's token has not fired is still a defect.
+        Assert.True(queue.TryRead(out _));
+        using var live = new CancellationTokenSource();
+        _ = queue.WaitToReadAsync(live.Token);
+        Assert.Throws<InvalidOperationException>(() => queue.WaitToReadAsync(CancellationToken.None));
+    }
+
     [Fact]
     public async Task AWaitEndsWhenItsTokenFiresAndALaterWaitIsNotCancelledByAnEarlierToken()
     {
