@@ -57,8 +57,9 @@ internal sealed partial class RedisBackplane : ISocketIoBackplane, IAsyncDisposa
         // Redis may have restarted empty, and announcements were missed meanwhile.
         live.Restored += presence.Resync;
 
-        // The subscription first (retried in the background until confirmed), then this node's presence: when
-        // StartAsync returns with Redis reachable, this node receives every message and the others know it.
+        // The subscription first (retried in the background until it carries this node's own probe back), then this
+        // node's presence: when StartAsync returns with Redis reachable, this node receives every message and the
+        // others know it.
         var firstAttempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var subscribing = Task.Run(async () =>
         {
@@ -158,6 +159,9 @@ internal sealed partial class RedisBackplane : ISocketIoBackplane, IAsyncDisposa
             {
                 case BackplaneMessage data:
                     receiver?.Receive(data);
+                    break;
+                case PresenceUpdate update when update.NodeId == names?.NodeId:
+                    bus.HeardOwnMessage(); // the subscription works (see RedisBus)
                     break;
                 case PresenceUpdate update:
                     presence?.Receive(update);

@@ -6,55 +6,76 @@ namespace SocketIoChannels.StackExchangeRedis;
 /// <summary>
 /// Receiving: the node's one subscription, to the bus channel that carries every node's messages, taken when the
 /// node starts (so a new session or subscription never waits for a SUBSCRIBE) and retried promptly with backoff
-/// until Redis confirms it; StackExchange.Redis renews it after a reconnect. Its messages are handled one at a time
-/// in arrival order (a <see cref="ChannelMessageQueue"/>), which is each publishing node's order.
+/// until it works; StackExchange.Redis renews it after a reconnect. Its messages are handled one at a time in
+/// arrival order (a <see cref="ChannelMessageQueue"/>), which is each publishing node's order.
 /// </summary>
+/// <remarks>A subscription counts as working once it carried back a probe this node published on the bus after
+/// Redis confirmed it, and every call to Redis here is bounded. Under load, a node whose first SUBSCRIBE failed while
+/// its subscription connection was still coming up stayed deaf with nothing more in its log (a later call never
+/// completed), and a deaf node loses every message the other servers send to its sessions. While Redis is
+/// reachable, the node's start waits for a subscription that works (up to <see cref="StartupBound"/>).</remarks>
 internal sealed partial class RedisBus(ILogger logger)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(2);
 
+    // How long a confirmed subscription has to carry this node's probe back.
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    // How long one SUBSCRIBE, UNSUBSCRIBE or probe publish may take before the attempt counts as failed.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+
+    // How long a node's start waits, while Redis is reachable, for a subscription that works.
+    private static readonly TimeSpan StartupBound = TimeSpan.FromSeconds(10);
+
     private ChannelMessageQueue? queue;
+    private TaskCompletionSource? probeHeard;
 
-    /// <summary><see langword="true"/> once Redis confirmed the subscription.</summary>
-    public bool IsSubscribed => Volatile.Read(ref queue) is not null;
+    /// <summary>The subscription carried back a message this node published (its probe, its presence
+    /// announcements).</summary>
+    public void HeardOwnMessage() => Volatile.Read(ref probeHeard)?.TrySetResult();
 
-    /// <summary>Subscribes, retrying with backoff until it is confirmed or <paramref name="cancellationToken"/>
-    /// fires. <paramref name="firstAttempt"/> completes after the first attempt, whatever its outcome.</summary>
+    /// <summary>Subscribes, retrying with backoff until the subscription works or <paramref name="cancellationToken"/>
+    /// fires. <paramref name="firstAttempt"/> completes once it works; or, after an attempt that did not work, when
+    /// Redis is unreachable (the node starts without it) or <see cref="StartupBound"/> has passed.</summary>
     public async Task SubscribeAsync(RedisConnection connection, RedisNames names, Action<ChannelMessage> onMessage,
         TaskCompletionSource firstAttempt, CancellationToken cancellationToken)
     {
+        var started = TimeProvider.System.GetTimestamp();
         var delay = FirstRetry;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                var subscribed = await connection.Subscriber.SubscribeAsync(names.Bus).WaitAsync(cancellationToken).ConfigureAwait(false);
+                // Every call is bounded: under load, a SUBSCRIBE or UNSUBSCRIBE made while the subscription
+                // connection was coming up never completed, and the node stayed deaf without a word in its log.
+                var subscribed = await connection.Subscriber.SubscribeAsync(names.Bus).WaitAsync(AttemptTimeout, cancellationToken).ConfigureAwait(false);
                 subscribed.OnMessage(onMessage);
-                Volatile.Write(ref queue, subscribed);
-                firstAttempt.TrySetResult();
-                return;
+                if (await CarriesProbeAsync(connection, names, cancellationToken).ConfigureAwait(false))
+                {
+                    LogSubscribed(TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+                    Volatile.Write(ref queue, subscribed);
+                    firstAttempt.TrySetResult();
+                    return;
+                }
+
+                LogDeaf(ProbeTimeout.TotalMilliseconds);
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException or InvalidOperationException)
             {
                 LogSubscribeFailed(delay.TotalMilliseconds, exception.Message);
-
-                // StackExchange.Redis registers the queue before it sends SUBSCRIBE and keeps it when the send
-                // fails; forget it, so the retry's queue is the only one (no second, unread copy of each message).
-                try
-                {
-                    await connection.Subscriber.UnsubscribeAsync(names.Bus).ConfigureAwait(false);
-                }
-                catch (Exception ignored) when (ignored is RedisException or TimeoutException or InvalidOperationException)
-                {
-                }
             }
             catch (OperationCanceledException)
             {
                 break;
             }
 
-            firstAttempt.TrySetResult();
+            if (!connection.IsConnected || TimeProvider.System.GetElapsedTime(started) >= StartupBound)
+            {
+                firstAttempt.TrySetResult();
+            }
+
+            await ForgetAsync(connection, names).ConfigureAwait(false);
             try
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -85,6 +106,54 @@ internal sealed partial class RedisBus(ILogger logger)
         }
     }
 
+    /// <summary>Publishes a probe (a presence heartbeat of this node, which the other nodes take as one) and waits
+    /// until the subscription carries it back.</summary>
+    private async Task<bool> CarriesProbeAsync(RedisConnection connection, RedisNames names, CancellationToken cancellationToken)
+    {
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref probeHeard, heard);
+        try
+        {
+            // A publish that fails is a failed attempt (the caller retries), not a deaf subscription.
+            await connection.Subscriber.PublishAsync(names.Bus, RedisMessageCodec.Encode(new PresenceUpdate(names.NodeId, false, false, -1, [])))
+                .WaitAsync(AttemptTimeout, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await heard.Task.WaitAsync(ProbeTimeout, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref probeHeard, null);
+        }
+    }
+
+    /// <summary>Lets go of a subscription that failed or carried nothing, and of whatever StackExchange.Redis still
+    /// keeps for the channel (it registers the queue before it sends SUBSCRIBE and keeps it when the send fails):
+    /// every queue of the channel is completed, so the retry's queue is the only one (no second, unread copy of each
+    /// message).</summary>
+    private static async Task ForgetAsync(RedisConnection connection, RedisNames names)
+    {
+        try
+        {
+            await connection.Subscriber.UnsubscribeAsync(names.Bus).WaitAsync(AttemptTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ignored) when (ignored is RedisException or TimeoutException or InvalidOperationException or ObjectDisposedException)
+        {
+        }
+    }
+
     [LoggerMessage(508, LogLevel.Warning, "Could not subscribe to the Redis backplane channel (retried in {DelayMs} ms): {Reason}")]
     private partial void LogSubscribeFailed(double delayMs, string reason);
+
+    [LoggerMessage(510, LogLevel.Debug, "The Redis backplane subscription works: its probe came back ({ElapsedMs} ms after the first attempt).")]
+    private partial void LogSubscribed(double elapsedMs);
+
+    [LoggerMessage(509, LogLevel.Warning, "Redis confirmed the backplane subscription, but it did not carry this node's probe back within {TimeoutMs} ms: subscribing again.")]
+    private partial void LogDeaf(double timeoutMs);
 }
