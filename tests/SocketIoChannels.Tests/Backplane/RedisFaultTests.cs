@@ -105,6 +105,9 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await a1.SubscribeAsync("room");
         await a2.SubscribeAsync("room");
 
+        // A client's subscribe is handled after its send returned (a poll's POST is answered once the message is
+        // queued): one run broadcast before a2's subscribe was handled, and a2 rightly got nothing.
+        await Eventually.TrueAsync(() => Task.FromResult(a.Broadcaster.CountSubscribers("room") == 2), "a1 and a2 subscribed on a");
         Assert.Equal(HealthStatus.Degraded, (await HealthAsync(a)).Status);
         Assert.Contains(a.Logs.Entries, e => e.EventId.Id == 507 && e.Level == LogLevel.Warning);
         await CommandAsync(a1, "broadcastChannel", "local only");
