@@ -11,9 +11,9 @@ namespace SocketIoChannels.StackExchangeRedis;
 /// </summary>
 /// <remarks>A subscription counts as working once it carried back a probe this node published on the bus after
 /// Redis confirmed it, and every call to Redis here is bounded. Under load, a node whose first SUBSCRIBE failed while
-/// its subscription connection was still coming up stayed deaf with nothing more in its log (a later call never
-/// completed), and a deaf node loses every message the other servers send to its sessions. While Redis is
-/// reachable, the node's start waits for a subscription that works (up to <see cref="StartupBound"/>).</remarks>
+/// its subscription connection was still coming up stayed deaf with nothing more in its log (its loop neither failed
+/// again nor succeeded), and a deaf node loses every message the other servers send to its sessions. While Redis
+/// is reachable, the node's start waits for a subscription that works (up to <see cref="StartupBound"/>).</remarks>
 internal sealed partial class RedisBus(ILogger logger)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(50);
@@ -47,8 +47,7 @@ internal sealed partial class RedisBus(ILogger logger)
         {
             try
             {
-                // Every call is bounded: under load, a SUBSCRIBE or UNSUBSCRIBE made while the subscription
-                // connection was coming up never completed, and the node stayed deaf without a word in its log.
+                // Every call is bounded (see the remarks): a call that never completes must not stall the loop.
                 var subscribed = await connection.Subscriber.SubscribeAsync(names.Bus).WaitAsync(AttemptTimeout, cancellationToken).ConfigureAwait(false);
                 subscribed.OnMessage(onMessage);
                 if (await CarriesProbeAsync(connection, names, cancellationToken).ConfigureAwait(false))

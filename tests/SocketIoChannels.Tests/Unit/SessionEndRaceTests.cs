@@ -4,8 +4,10 @@ using SocketIoChannels.Tests.Infrastructure;
 
 namespace SocketIoChannels.Tests.Unit;
 
-/// <summary>The sweep decides to end a session and ends it in one step, so a connection attaching at that moment is
-/// either refused (the session had ended) or kept (issue 12, item 5: a poll was ended at once as it attached).</summary>
+/// <summary>Connections attaching while a session's previous connection or the session itself is ending. The sweep
+/// decides to end a session and ends it in one step, so a connection attaching at that moment is either refused (the
+/// session had ended) or kept (issue 12, item 5: a poll was ended at once as it attached); a WebSocket resuming a
+/// session takes its queue over from the one still closing.</summary>
 public sealed class SessionEndRaceTests
 {
     private static readonly SocketIoRequest Request = TestRequests.Local("/socket.io/xhr-polling");
