@@ -126,14 +126,9 @@ internal sealed partial class RedisPresence
         Wake();
     }
 
-    /// <summary>Another node's announcement, from the bus.</summary>
-    public void Receive(PresenceUpdate update)
-    {
-        if (update.NodeId != names.NodeId)
-        {
-            View.Apply(update);
-        }
-    }
+    /// <summary>Another node's announcement, from the bus (the backplane takes this node's own as the proof that
+    /// its subscription works, see RedisBus).</summary>
+    public void Receive(PresenceUpdate update) => View.Apply(update);
 
     public Task RunAsync(RedisConnection connection, CancellationToken cancellationToken) =>
         Task.WhenAll(

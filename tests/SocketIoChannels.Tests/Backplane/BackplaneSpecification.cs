@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using SocketIoChannels.Tests.Infrastructure;
 
@@ -10,7 +9,7 @@ namespace SocketIoChannels.Tests.Backplane;
 /// </summary>
 public abstract class BackplaneSpecification : IAsyncDisposable
 {
-    private readonly List<Node> nodes = [];
+    private readonly List<BackplaneNode> nodes = [];
 
     /// <summary>A backplane that is not started yet.</summary>
     protected abstract Task<ISocketIoBackplane> CreateBackplaneAsync();
@@ -18,27 +17,9 @@ public abstract class BackplaneSpecification : IAsyncDisposable
     /// <summary>Ends a node as a crash would: no cleanup.</summary>
     protected abstract Task KillAsync(ISocketIoBackplane backplane);
 
-    protected sealed class Node(string id, ISocketIoBackplane backplane) : ISocketIoBackplaneReceiver
+    protected async Task<BackplaneNode> StartNodeAsync()
     {
-        public string Id { get; } = id;
-
-        public ISocketIoBackplane Backplane { get; } = backplane;
-
-        public ConcurrentQueue<BackplaneMessage> Received { get; } = new();
-
-        public int Receive(BackplaneMessage message)
-        {
-            Received.Enqueue(message);
-            return 1;
-        }
-
-        public BackplaneMessage[] ReceivedWithText(string text) =>
-            [.. Received.Where(m => Encoding.UTF8.GetString(m.Frame.Span).EndsWith(text, StringComparison.Ordinal))];
-    }
-
-    protected async Task<Node> StartNodeAsync()
-    {
-        var node = new Node(Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..4]), await CreateBackplaneAsync());
+        var node = new BackplaneNode(Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..4]), await CreateBackplaneAsync());
         await node.Backplane.StartAsync(node.Id, node, CancellationToken.None).DefaultTimeout();
         nodes.Add(node);
         return node;
@@ -50,12 +31,12 @@ public abstract class BackplaneSpecification : IAsyncDisposable
     /// is given, until it has received one: interest declared on another node takes effect asynchronously, and so does
     /// a node's subscription when its first attempt failed on a loaded machine (StartAsync returns after that first
     /// attempt and the subscription is retried in the background), so a message published before it is not its.</summary>
-    private static async Task PublishUntilAsync(Node from, Func<BackplaneMessage> message, long expected, string what, (Node Node, string Text)? receiver = null) =>
+    private static async Task PublishUntilAsync(BackplaneNode from, Func<BackplaneMessage> message, long expected, string what, (BackplaneNode Node, string Text)? receiver = null) =>
         await Eventually.TrueAsync(
             async () => await from.Backplane.PublishAsync(message()) == expected && (receiver is not { } r || r.Node.ReceivedWithText(r.Text).Length > 0),
             what);
 
-    private static async Task<BackplaneMessage> ReceivedAsync(Node node, string text)
+    private static async Task<BackplaneMessage> ReceivedAsync(BackplaneNode node, string text)
     {
         await Eventually.TrueAsync(() => Task.FromResult(node.ReceivedWithText(text).Length > 0), $"node received {text}");
         return node.ReceivedWithText(text)[^1];

@@ -36,7 +36,7 @@ public sealed class RedisSubscriptionTests : IAsyncDisposable
         Assert.Contains("subscribing again", warning.Message);
     }
 
-    private async Task<Node> StartAsync(string address, string id, bool deafFirst, LogCollector logs)
+    private async Task<BackplaneNode> StartAsync(string address, string id, bool deafFirst, LogCollector logs)
     {
         var services = new ServiceCollection().AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         services.AddSocketIoChannels().AddStackExchangeRedis(address, options =>
@@ -50,7 +50,7 @@ public sealed class RedisSubscriptionTests : IAsyncDisposable
         });
         var container = services.BuildServiceProvider();
         containers.Add(container);
-        var node = new Node(id, container.GetRequiredService<ISocketIoBackplane>());
+        var node = new BackplaneNode(id, container.GetRequiredService<ISocketIoBackplane>());
         await node.Backplane.StartAsync(id, node, CancellationToken.None).DefaultTimeout();
         return node;
     }
@@ -60,21 +60,6 @@ public sealed class RedisSubscriptionTests : IAsyncDisposable
         foreach (var container in containers)
         {
             await container.DisposeAsync();
-        }
-    }
-
-    private sealed class Node(string id, ISocketIoBackplane backplane) : ISocketIoBackplaneReceiver
-    {
-        public string Id { get; } = id;
-
-        public ISocketIoBackplane Backplane { get; } = backplane;
-
-        public System.Collections.Concurrent.ConcurrentQueue<BackplaneMessage> Received { get; } = new();
-
-        public int Receive(BackplaneMessage message)
-        {
-            Received.Enqueue(message);
-            return 1;
         }
     }
 
