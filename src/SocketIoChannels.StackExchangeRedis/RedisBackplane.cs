@@ -54,18 +54,17 @@ internal sealed partial class RedisBackplane : ISocketIoBackplane, IAsyncDisposa
         var live = await RedisConnection.ConnectAsync(options, nodeId, logger, cancellationToken).ConfigureAwait(false);
         connection = live;
 
-        // Redis may have restarted empty, and announcements were missed meanwhile.
+        // Redis may have restarted empty, and announcements were missed meanwhile; the renewed subscription is checked.
         live.Restored += presence.Resync;
+        live.Restored += bus.ConnectionRestored;
 
-        // The subscription first (retried in the background until it carries this node's own probe back), then this
-        // node's presence: when StartAsync returns with Redis reachable, this node receives every message and the
-        // others know it.
+        // The subscription first (retried in the background until it carries this node's own probe back, then
+        // watched), then this node's presence: when StartAsync returns with Redis reachable, this node receives every
+        // message and the others know it. Announcements may have been missed before each subscription worked.
         var firstAttempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var subscribing = Task.Run(async () =>
-        {
-            await bus.SubscribeAsync(live, names, OnMessage, firstAttempt, stopping.Token).ConfigureAwait(false);
-            presence.Resync(); // announcements may have been missed before it was confirmed
-        }, CancellationToken.None);
+        var subscribing = Task.Run(
+            () => bus.RunAsync(live, names, OnMessage, firstAttempt, presence.Resync, options.PresenceRefreshInterval, stopping.Token),
+            CancellationToken.None);
         await firstAttempt.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         await presence.SyncOnceAsync(live).WaitAsync(cancellationToken).ConfigureAwait(false);
         loops = Task.WhenAll(subscribing, presence.RunAsync(live, stopping.Token));
@@ -153,6 +152,7 @@ internal sealed partial class RedisBackplane : ISocketIoBackplane, IAsyncDisposa
 
     private void OnMessage(ChannelMessage message)
     {
+        bus.HeardMessage();
         try
         {
             switch (RedisMessageCodec.Decode((byte[])message.Message!))
