@@ -20,8 +20,9 @@ public sealed class RedisBackplaneOptions
     /// stops.</summary>
     public Func<ConfigurationOptions, Task<IConnectionMultiplexer>>? ConnectionFactory { get; set; }
 
-    /// <summary>How often this node refreshes its presence entries (its subscriber counts per channel) in Redis.
-    /// Default 10 seconds.</summary>
+    /// <summary>How often this node refreshes its presence entries (its subscriber counts per channel) in Redis, and
+    /// looks whether its subscription to the bus still carries messages (when nothing arrived since the last look, it
+    /// probes, and subscribes again if two probes bring nothing back). Default 10 seconds.</summary>
     public TimeSpan PresenceRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a node's presence entries live without a refresh: after a node dies, its subscribers
