@@ -20,4 +20,8 @@ internal sealed class PresenceUpdate(string nodeId, bool full, bool gone, int se
 
     /// <summary>Channel → local subscriber count on that node (0: none any more).</summary>
     public IReadOnlyList<KeyValuePair<string, int>> Channels { get; } = channels;
+
+    /// <summary>A heartbeat: the node is alive, nothing changed. The refresh loop announces one each interval, and
+    /// the bus publishes one as its probe (RedisBus).</summary>
+    public static PresenceUpdate Heartbeat(string nodeId) => new(nodeId, false, false, -1, []);
 }

@@ -226,7 +226,7 @@ internal sealed partial class RedisBus(ILogger logger)
         try
         {
             // A publish that fails is a failed attempt (the caller retries), not a deaf subscription.
-            await connection.Subscriber.PublishAsync(names.Bus, RedisMessageCodec.Encode(new PresenceUpdate(names.NodeId, false, false, -1, [])))
+            await connection.Subscriber.PublishAsync(names.Bus, RedisMessageCodec.Encode(PresenceUpdate.Heartbeat(names.NodeId)))
                 .WaitAsync(AttemptTimeout, cancellationToken).ConfigureAwait(false);
             try
             {

@@ -219,7 +219,7 @@ internal sealed partial class RedisPresence
                     var transaction = connection.Database.CreateTransaction();
                     _ = transaction.KeyExpireAsync(names.Presence, options.PresenceExpiry);
                     _ = transaction.SetAddAsync(names.Nodes, names.NodeId);
-                    _ = transaction.PublishAsync(names.Bus, RedisMessageCodec.Encode(new PresenceUpdate(names.NodeId, false, false, -1, [])));
+                    _ = transaction.PublishAsync(names.Bus, RedisMessageCodec.Encode(PresenceUpdate.Heartbeat(names.NodeId)));
                     await transaction.ExecuteAsync().ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is RedisException or TimeoutException)
