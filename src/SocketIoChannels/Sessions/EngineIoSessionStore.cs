@@ -45,15 +45,11 @@ internal sealed partial class EngineIoSessionStore : IEngineIoSessionOwner
     public EngineIoSession? Find(string id) =>
         sessions.TryGetValue(id, out var session) && session.IsAlive ? session : null;
 
-    /// <summary>One pass of pings and timeouts over every session (called by the session sweep).</summary>
-    public void Sweep()
-    {
-        var now = Timings.Now();
-        foreach (var pair in sessions)
-        {
-            pair.Value.Tick(now);
-        }
-    }
+    /// <summary>One pass of pings and timeouts over every session (called by the session sweep), in slices spread
+    /// over half of <paramref name="sweepInterval"/> when there are many (<see cref="SweepPass"/>): the pings of
+    /// sessions that connected together come due together.</summary>
+    public Task SweepAsync(TimeSpan sweepInterval, CancellationToken cancellationToken) =>
+        SweepPass.RunAsync(sessions, static (session, now) => session.Tick(now), Timings.TimeProvider, sweepInterval, cancellationToken);
 
     /// <summary>Ends every session (the host is stopping).</summary>
     public void EndAll()

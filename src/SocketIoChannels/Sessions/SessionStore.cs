@@ -83,41 +83,10 @@ internal sealed partial class SessionStore : ISessionOwner
         metrics.SessionDropped(session.Transport);
     }
 
-    /// <summary>One pass of heartbeats and expiry over every session. With many sessions the pass is cut into at
-    /// most <see cref="MaxSlicesPerPass"/> slices (of at least <see cref="MinSweepSlice"/> sessions) and pauses
-    /// between them, spreading over half a sweep interval: the heartbeats of thousands of sessions that came due in
-    /// the same tick (they connected together, after a deploy say) then go out, and their echoes come back, in a few
-    /// waves instead of one burst. A burst has a send and a receive buffer in flight for every one of those
-    /// connections at once, and Kestrel's memory pool keeps what it grew to (figures in
-    /// docs/performance.md). Many small waves cost CPU instead (the thread pool wakes and spins for
-    /// each), hence a bounded number of slices.</summary>
-    public async Task SweepAsync(CancellationToken cancellationToken)
-    {
-        var sliceSize = Math.Max(MinSweepSlice, sessions.Count / MaxSlicesPerPass);
-        var slices = sessions.Count / sliceSize;
-        var pause = slices > 1 ? Timings.SweepInterval / 2 / slices : TimeSpan.Zero;
-        var now = Timings.Now();
-        var inSlice = 0;
-        foreach (var pair in sessions)
-        {
-            if (inSlice == sliceSize && pause > TimeSpan.Zero)
-            {
-                // Before the next slice, never after the last one.
-                inSlice = 0;
-                await Task.Delay(pause, Timings.TimeProvider, cancellationToken).ConfigureAwait(false);
-                now = Timings.Now();
-            }
-
-            pair.Value.Tick(now);
-            inSlice++;
-        }
-    }
-
-    /// <summary>The fewest sessions one slice of a sweep pass handles before it pauses.</summary>
-    internal const int MinSweepSlice = 128;
-
-    /// <summary>The most slices a sweep pass is cut into.</summary>
-    internal const int MaxSlicesPerPass = 16;
+    /// <summary>One pass of heartbeats and expiry over every session, in slices spread over half of
+    /// <paramref name="sweepInterval"/> when there are many (<see cref="SweepPass"/>).</summary>
+    public Task SweepAsync(TimeSpan sweepInterval, CancellationToken cancellationToken) =>
+        SweepPass.RunAsync(sessions, static (session, now) => session.Tick(now), Timings.TimeProvider, sweepInterval, cancellationToken);
 
     [LoggerMessage(200, LogLevel.Debug, "Session {SessionId} started on {Transport}.")]
     private partial void LogSessionStarted(string sessionId, string transport);

@@ -31,8 +31,9 @@ internal sealed partial class SessionSweeper
             {
                 try
                 {
-                    engineIo?.Sweep();
-                    await store.SweepAsync(cancellationToken).ConfigureAwait(false);
+                    // The two passes run side by side, each spread over at most half an interval.
+                    var engineIoPass = engineIo?.SweepAsync(Interval, cancellationToken) ?? Task.CompletedTask;
+                    await Task.WhenAll(store.SweepAsync(Interval, cancellationToken), engineIoPass).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
