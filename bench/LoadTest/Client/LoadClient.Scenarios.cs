@@ -7,11 +7,13 @@ namespace SocketIoChannels.LoadTest.Client;
 internal sealed partial class LoadClient
 {
     /// <summary>Scenario 2: idle connections in steps; per step, memory per connection against the 0-client
-    /// baseline after full GCs, and server CPU while idle with heartbeats running.</summary>
+    /// baseline after full GCs, read <c>--settle</c> seconds after the step has connected (30 s in the full profile: after
+    /// every connection's first heartbeat or ping), then server CPU while idle with heartbeats running.</summary>
     private async Task IdleAsync(CancellationToken cancellationToken)
     {
         var sizes = Get("sizes", "500,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var idleSeconds = GetDouble("seconds", 5);
+        var settleSeconds = GetDouble("settle", 1);
         var control = await ControlAsync(cancellationToken).ConfigureAwait(false);
         var clients = new List<IBenchClient>();
 
@@ -27,7 +29,7 @@ internal sealed partial class LoadClient
         {
             await ConnectAsync(clients, size - clients.Count, polling: false, static _ => { }, cancellationToken).ConfigureAwait(false);
             await control.WaitForSubscribersAsync(clients.Count, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
-            await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(settleSeconds), cancellationToken).ConfigureAwait(false);
             var stats = await control.StatsAsync(true, cancellationToken).ConfigureAwait(false);
             var cpu0 = ProcStat.CpuSeconds(serverPid);
             var clock = Stopwatch.StartNew();

@@ -84,7 +84,7 @@ internal static class Orchestrator
                         var clientArgs = scenario switch
                         {
                             "fanout" or "fanout5" => $"--clients {profile.FanoutClients} --seconds {profile.FanoutSeconds} --warmup {profile.FanoutWarmup} --window {variant} --paced-ms {profile.FanoutPacedMs} --paced-seconds {profile.FanoutPacedSeconds}",
-                            "idle" or "idle5" => $"--sizes {string.Join(',', profile.IdleSizes)} --seconds {profile.IdleSeconds}",
+                            "idle" or "idle5" => $"--sizes {string.Join(',', profile.IdleSizes)} --seconds {profile.IdleSeconds} --settle {profile.IdleSettleSeconds}",
                             "polling" or "polling5" => $"--clients {variant} --seconds {profile.PollingSeconds} --warmup {profile.PollingWarmup}",
                             "echo" => $"--clients {profile.EchoClients} --seconds {profile.EchoSeconds}",
                             _ => throw new ArgumentException("unknown scenario " + scenario),

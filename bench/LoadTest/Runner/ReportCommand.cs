@@ -33,6 +33,7 @@ internal static class ReportCommand
             ?? throw new InvalidDataException(runFile + " is empty");
         var results = await ReadResultsAsync(directory).ConfigureAwait(false);
         string? replaced = null;
+        var profile = run.Profile;
         if (options.TryGetValue("replace", out var later))
         {
             var notes = new List<string>();
@@ -46,6 +47,18 @@ internal static class ReportCommand
                 var laterRun = File.Exists(laterRunFile) ? JsonSerializer.Deserialize<RunInfo>(await File.ReadAllTextAsync(laterRunFile).ConfigureAwait(false)) : null;
                 var when = laterRun is null ? string.Empty : laterRun.Started.ToString(" yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + string.Create(CultureInfo.InvariantCulture, $" UTC, commit `{laterRun.Facts.Commit}`, load average before {laterRun.Facts.LoadBefore}");
                 notes.Add($"{string.Join(", ", pairs.Select(p => $"{p.Scenario} `{p.Server}`"))} from a later run ([{Path.GetFileName(other)}](../{Path.GetFileName(other)}/results.md){when})");
+                if (laterRun is not null && laterRun.Profile.IdleSettleSeconds != profile.IdleSettleSeconds && pairs.Any(p => p.Scenario is "idle" or "idle5"))
+                {
+                    // The idle tables say when memory was read: one table cannot mix rows read at different times.
+                    var idleLeft = results.Where(r => r.Scenario is "idle" or "idle5" && !laterResults.Contains(r)).Select(r => $"{r.Scenario} `{r.Server}`").Distinct().ToList();
+                    if (idleLeft.Count > 0)
+                    {
+                        Console.Error.WriteLine($"{other} read idle memory {laterRun.Profile.IdleSettleSeconds:0.#} s after connecting, {directory} {profile.IdleSettleSeconds:0.#} s: replace every idle row ({string.Join(", ", idleLeft)} would stay) or none");
+                        return 2;
+                    }
+
+                    profile = profile with { IdleSettleSeconds = laterRun.Profile.IdleSettleSeconds };
+                }
             }
 
             replaced = "Rows replaced: " + string.Join("; ", notes) + ".";
@@ -53,7 +66,7 @@ internal static class ReportCommand
 
         Tuning.Configure(run.Options);
         var publish = options.GetValueOrDefault("publish") == "yes";
-        await Orchestrator.WriteReportAsync(run.Profile, run, results, directory, Path.GetDirectoryName(directory)!, publish, replaced).ConfigureAwait(false);
+        await Orchestrator.WriteReportAsync(profile, run, results, directory, Path.GetDirectoryName(directory)!, publish, replaced).ConfigureAwait(false);
         return 0;
     }
 

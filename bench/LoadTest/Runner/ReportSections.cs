@@ -17,7 +17,7 @@ internal static class ReportSections
 
         md.AppendLine(heading);
         md.AppendLine();
-        md.AppendLine("Memory per connection = (value with N clients − value at 0 clients after a warm-up) / N, both after forced full compacting GCs in the server. Idle CPU is the server's CPU over the idle window." + (note is null ? string.Empty : " " + note));
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Memory per connection = (value with N clients − value at 0 clients after a warm-up) / N, both after forced full compacting GCs in the server, read {profile.IdleSettleSeconds:0.#} s after each size has connected{(profile.IdleSettleSeconds >= 26 ? " (after every connection's first heartbeat or ping)" : " (before the first Engine.IO ping, which comes at 25 s)")}. Idle CPU is the server's CPU over the {profile.IdleSeconds:0.#} s after that reading.") + (note is null ? string.Empty : " " + note));
         md.AppendLine();
         NotRun(md, all);
         var servers = ServersIn(runs);
