@@ -40,8 +40,10 @@ internal sealed partial class Session
 
             suspendedAt = timings.Now();
             suspended = true;
-            return true;
         }
+
+        owner.OnSuspended(this);
+        return true;
     }
 
     /// <summary>Restores a suspended socket on <paramref name="newEngine"/>: it becomes that session's socket for its
@@ -71,6 +73,8 @@ internal sealed partial class Session
             suspended = false;
             newEngine.RegisterSocket(Namespace, this);
         }
+
+        owner.OnResumed(this);
 
         if (!newEngine.TryEnqueue(packets))
         {

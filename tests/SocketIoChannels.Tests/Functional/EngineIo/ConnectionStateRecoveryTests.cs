@@ -94,6 +94,42 @@ public sealed class ConnectionStateRecoveryTests
     }
 
     [Fact]
+    public async Task OnlyASuspendedSocketIsSweptAndItsRestoreOrEndTakesItOutAgain()
+    {
+        // A connected socket's liveness is its Engine.IO session's pings: the session sweep visits only the 0.6
+        // sessions and the suspended sockets, whose recovery window it watches (the idle CPU: bench/README.md).
+        var time = new FakeTimeProvider();
+        await using var app = await TestApp.StartAsync(h => h.AddEventHandler<TestHandlers>(), Recovery, services: s => s.AddSingleton<TimeProvider>(time));
+        var store = app.Services.GetRequiredService<SessionStore>();
+        var first = new EngineIoWebSocketClient(app.Address);
+        var (sid, pid) = await ConnectAsync(first, "40");
+        await using var other = new EngineIoWebSocketClient(app.Address);
+        var (otherSid, _) = await ConnectAsync(other, "40");
+        Assert.Equal(2, store.Count);
+        Assert.Equal(0, store.SweptCount);
+
+        first.Socket.Abort();
+        await WaitUntilAsync(() => store.Find(sid)?.IsSuspended == true);
+        Assert.Equal(1, store.SweptCount);
+        other.Socket.Abort();
+        await WaitUntilAsync(() => store.Find(otherSid)?.IsSuspended == true);
+        Assert.Equal(2, store.SweptCount);
+
+        // One comes back: its Engine.IO session keeps time for it again.
+        await using var second = new EngineIoWebSocketClient(app.Address);
+        await second.OpenAsync();
+        await second.SendAsync("40{\"pid\":\"" + pid + "\"}");
+        Assert.Equal("40{\"sid\":\"" + sid + "\",\"pid\":\"" + pid + "\"}", await second.ReceivePacketAsync());
+        Assert.Equal(1, store.SweptCount);
+
+        // The other one's window passes: the sweep ends it, and nothing is left to sweep.
+        time.Advance(Window + TimeSpan.FromSeconds(1));
+        await WaitUntilAsync(() => store.Find(otherSid) is null);
+        Assert.Equal(0, store.SweptCount);
+        Assert.NotNull(store.Find(sid));
+    }
+
+    [Fact]
     public async Task AnUnknownPidGetsANewSocketWithoutTheRecoveryIdsInItsAuth()
     {
         await using var app = await TestApp.StartAsync(h => h.AddEventHandler<AuthHandlers>(), Recovery);
