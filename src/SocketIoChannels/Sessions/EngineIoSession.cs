@@ -27,7 +27,6 @@ internal sealed partial class EngineIoSession : ITransportSession
     private readonly long connectDeadline;
     private long pingDueAt;
     private long pingSentAt;
-    private long nextLookAt; // the sweep's next look under the lock: never after the session's earliest deadline (Tick)
     private int receivesWaiting; // messages of this client waiting for room in a socket's inbound queue
     private bool awaitingPong;
     private bool everConnected;
@@ -51,7 +50,6 @@ internal sealed partial class EngineIoSession : ITransportSession
         StartedAt = now;
         pingDueAt = now + timings.PingInterval;
         connectDeadline = now + timings.ConnectTimeout;
-        nextLookAt = Math.Min(pingDueAt, connectDeadline);
         if (transport == WebSocketTransportName)
         {
             upgrade = UpgradeState.Upgraded; // a WebSocket from the start: nothing to upgrade to
@@ -263,14 +261,6 @@ internal sealed partial class EngineIoSession : ITransportSession
     /// <summary>The ping, its timeout and the connect timeout, driven by the sweep: no timer per session.</summary>
     public void Tick(long now)
     {
-        // The sweep visits every session every second and most have nothing due: not locking them took the pass from
-        // 10-11% to 7-8% of an idle server's CPU samples (bench/README.md, "Idle CPU: the session sweep"). A deadline
-        // that moved later since (a pong, the CONNECT) only costs one look too early.
-        if (now < Volatile.Read(ref nextLookAt))
-        {
-            return;
-        }
-
         SessionEndReason? end = null;
         var ping = false;
         lock (gate)
@@ -299,10 +289,6 @@ internal sealed partial class EngineIoSession : ITransportSession
                 pingSentAt = now;
                 ping = true;
             }
-
-            // A pong timeout deferred while the server is not reading the client stays due: looked at again next pass.
-            var next = awaitingPong ? pingSentAt + timings.PingTimeout : pingDueAt;
-            Volatile.Write(ref nextLookAt, everConnected ? next : Math.Min(next, connectDeadline));
         }
 
         if (end is { } reason)
