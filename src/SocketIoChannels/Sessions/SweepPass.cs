@@ -20,8 +20,9 @@ internal static class SweepPass
     public static async Task RunAsync<TSession>(ICollection<KeyValuePair<string, TSession>> sessions, Action<TSession, long> tick,
         TimeProvider time, TimeSpan sweepInterval, CancellationToken cancellationToken)
     {
-        var sliceSize = Math.Max(MinSlice, sessions.Count / MaxSlices);
-        var slices = sessions.Count / sliceSize;
+        var count = sessions.Count; // a ConcurrentDictionary's Count takes every lock: once per pass
+        var sliceSize = Math.Max(MinSlice, count / MaxSlices);
+        var slices = count / sliceSize;
         var pause = slices > 1 ? sweepInterval / 2 / slices : TimeSpan.Zero;
         var now = time.GetTimestamp();
         var inSlice = 0;

@@ -41,7 +41,7 @@ public sealed class SendLoopFailureTests
             Tail = ReadOnlyMemory<char>.Empty,
             TransportName = "websocket",
             Context = new DefaultHttpContext(),
-            SessionStarter = new NoSessionStarter(),
+            SessionStarter = NoSessionStarter.Instance,
             MaxMessageSize = 1024,
             Snapshot = _ => Request,
             Metrics = metrics,
@@ -106,14 +106,5 @@ public sealed class SendLoopFailureTests
 
             return WebSocketInbound.Ended("the connection was cut off");
         }
-    }
-
-    private sealed class NoSessionStarter : ISessionStarter
-    {
-        public Session? StartSession(string transport, SocketIoRequest request) => throw new NotSupportedException();
-
-        public Session? StartSocket(EngineIoSession engine, string nsp, JObject? auth) => throw new NotSupportedException();
-
-        public bool HasNamespace(string nsp) => false;
     }
 }

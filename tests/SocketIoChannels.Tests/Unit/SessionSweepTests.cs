@@ -50,7 +50,7 @@ public sealed class SessionSweepTests
         var sessions = new List<EngineIoSession>();
         for (var i = 0; i < Count; i++)
         {
-            var session = store.Create("websocket", Request, NoSockets.Instance);
+            var session = store.Create("websocket", Request, NoSessionStarter.Instance);
             Assert.True(session.Outbound.TryRead(out _)); // the open packet
             sessions.Add(session);
         }
@@ -113,16 +113,5 @@ public sealed class SessionSweepTests
         Assert.True(sweep.IsCompleted); // no pause, no fake-time wait
         await sweep.DefaultTimeout();
         Assert.All(sessions, s => Assert.True(s.Outbound.TryPeek(out _)));
-    }
-
-    private sealed class NoSockets : ISessionStarter
-    {
-        public static readonly NoSockets Instance = new();
-
-        public Session? StartSession(string transport, SocketIoRequest request) => null;
-
-        public Session? StartSocket(EngineIoSession engine, string nsp, Newtonsoft.Json.Linq.JObject? auth) => null;
-
-        public bool HasNamespace(string nsp) => false;
     }
 }
